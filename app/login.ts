@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright';
+import type { ResolvedAccount } from '../config/accounts.js';
+import { blockHeavyResources, launchBrowser } from '../browser/launch.js';
+import { totpCodeSource } from '../codes/totp-source.js';
+import { offsetClock, systemClock, type Clock } from '../core/clock.js';
+import { PortalLoginError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { Redactor } from '../core/redact.js';
+import { formLogin } from '../flows/form-login.js';
+import { artifactStem, saveFailureArtifacts } from '../session/artifacts.js';
+import { describeSession, saveSession, sessionPaths, type StorageState } from '../session/store.js';
+import { fileStepLedger } from '../totp/step-ledger.js';
+
+export interface LoginOptions {
+  stateDir: string;
+  artifactsDir: string;
+  /** Config file name, for error messages. */
+  source: string;
+  headed: boolean;
+  /** Per-step timeout (ms). */
+  timeoutMs: number;
+  trace: boolean;
+  redactor: Redactor;
+  logFor: (account: string) => Logger;
+  clock?: Clock;
+}
+
+export type AccountResult =
+  | { account: string; ok: true; statePath: string; metaPath: string; expiresAt: string | null; durationMs: number; skewMs: number }
+  | { account: string; ok: false; error: PortalLoginError; durationMs: number };
+
+/** Logs every account in in one browser (a context each), one after another. */
+export async function loginAccounts(accounts: ResolvedAccount[], options: LoginOptions): Promise<AccountResult[]> {
+  const browser = await launchBrowser({ headed: options.headed });
+  try {
+    const results: AccountResult[] = [];
+    for (const account of accounts) results.push(await loginOne(browser, account, options));
+    return results;
+  } finally {
+    await browser.close();
+  }
+}
+
+async function loginOne(browser: Browser, account: ResolvedAccount, options: LoginOptions): Promise<AccountResult> {
+  const started = Date.now();
+  const log = options.logFor(account.name);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    if (account.portal.blockResources) await blockHeavyResources(context);
+    if (options.trace) await context.tracing.start({ snapshots: true, screenshots: false, sources: false });
+    const clock = options.clock ?? systemClock;
+    const result = await formLogin({
+      page,
+      context,
+      portal: account.portal,
+      portalRef: `${options.source}: portals.${account.portalName}`,
+      username: account.account.username,
+      password: account.password,
+      codeSource: (offsetMs) =>
+        totpCodeSource({ spec: account.totp, ledger: fileStepLedger(join(options.stateDir, '.totp-steps')), clock: offsetClock(clock, offsetMs), minSecondsLeft: account.minSecondsLeft }),
+      redactor: options.redactor,
+      log,
+      timeoutMs: options.timeoutMs,
+    });
+    const paths = sessionPaths(options.stateDir, account.name);
+    const meta = await persist(page, context, account, paths);
+    if (options.trace) await context.tracing.stop();
+    log.info(`Logged in; session saved to ${paths.state}`);
+    return { account: account.name, ok: true, statePath: paths.state, metaPath: paths.meta, expiresAt: meta.expiresAt, durationMs: Date.now() - started, skewMs: result.skewMs };
+  } catch (thrown) {
+    const error = asPortalLoginError(thrown);
+    error.artifacts = await saveFailureArtifacts({
+      page,
+      context,
+      dir: options.artifactsDir,
+      stem: artifactStem(account.name, new Date()),
+      tracing: options.trace,
+      redactor: options.redactor,
+    });
+    return { account: account.name, ok: false, error, durationMs: Date.now() - started };
+  } finally {
+    await context.close();
+  }
+}
+
+async function persist(page: Page, context: BrowserContext, account: ResolvedAccount, paths: ReturnType<typeof sessionPaths>) {
+  const state = (await context.storageState({ indexedDB: account.portal.storage.indexedDB })) as StorageState;
+  const savedSessionStorage = account.portal.storage.sessionStorage
+    ? { [new URL(page.url()).origin]: await page.evaluate((): Record<string, string> => Object.fromEntries(Object.entries(window.sessionStorage))) }
+    : undefined;
+  const meta = describeSession(account.name, account.portalName, state, new Date());
+  await saveSession(paths, state, meta, savedSessionStorage);
+  return meta;
+}
+
+/** Playwright's own timeouts become TIMEOUT; everything else that is not ours is a bug. */
+function asPortalLoginError(thrown: unknown): PortalLoginError {
+  if (thrown instanceof PortalLoginError) return thrown;
+  if (thrown instanceof Error && thrown.name === 'TimeoutError') {
+    return new PortalLoginError('TIMEOUT', `A browser step timed out: ${thrown.message.split('\n')[0]}`, { hint: 'Raise --timeout if the portal is slow.' });
+  }
+  throw thrown;
+}

@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { validateConfig } from '../../config/load.js';
+import { demoLoginSetup } from '../../demo-portal/login-config.js';
+import { startDemoPortal } from '../../demo-portal/server.js';
+import type { DemoVariant } from '../../demo-portal/variants.js';
+import type { CliContext } from '../context.js';
+import { runLogins } from './login.js';
+
+export interface DemoArgs {
+  variant: DemoVariant;
+  user: string;
+  stateDir: string;
+  artifactsDir: string;
+  headed: boolean;
+  timeout: number;
+  json: boolean;
+  verbose: boolean;
+  trace: boolean;
+}
+
+/** `portal-login demo`: starts the embedded demo portal and logs a demo account in, headless. */
+export async function demoCommand(args: DemoArgs, ctx: CliContext): Promise<number> {
+  const portal = await startDemoPortal();
+  try {
+    if (!args.json) ctx.err(`Demo portal running at ${portal.url} (variant "${args.variant}", user "${args.user}"; public demo credentials).`);
+    const dirs = { stateDir: resolve(ctx.cwd, args.stateDir), artifactsDir: resolve(ctx.cwd, args.artifactsDir) };
+    const setup = demoLoginSetup(portal.url, [args.variant], [args.user], dirs);
+    const config = validateConfig(setup.config, 'the built-in demo config');
+    const status = await runLogins(config, 'the built-in demo config', { ...args, accounts: [], stateDir: undefined, artifactsDir: undefined }, setup.env, ctx);
+    if (status === 0 && !args.json) {
+      const state = resolve(dirs.stateDir, `${args.user}.json`);
+      ctx.out(
+        [
+          '',
+          'Use the saved session (a secret: file mode 0600, keep it out of git):',
+          `  Playwright:  const context = await browser.newContext({ storageState: '${state}' });`,
+          `  Test config: use: { storageState: '${state}' }`,
+          `  Metadata (cookie expiries, no values): ${resolve(dirs.stateDir, `${args.user}.meta.json`)}`,
+        ].join('\n'),
+      );
+    }
+    return status;
+  } finally {
+    await portal.close();
+  }
+}

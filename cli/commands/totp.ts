@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { loadEnv } from '../../config/env.js';
+import { loadConfigFile } from '../../config/load.js';
+import { PortalLoginError } from '../../core/errors.js';
+import { codeAt, secondsLeft } from '../../totp/code.js';
+import { parseTotpSecret, TOTP_DEFAULTS, type TotpAlgorithm } from '../../totp/spec.js';
+import type { CliContext } from '../context.js';
+import { readHidden, readAll } from '../read-secret.js';
+
+export interface TotpArgs {
+  secret?: string;
+  account?: string;
+  config: string;
+  digits?: number;
+  period?: number;
+  algorithm?: TotpAlgorithm;
+  json: boolean;
+}
+
+/**
+ * `portal-login totp`: prints the current code and the seconds left. The
+ * secret comes from the argument, an account's env var, stdin, or a hidden
+ * prompt (so it need not land in shell history).
+ */
+export async function totpCommand(args: TotpArgs, ctx: CliContext, now: () => number = Date.now): Promise<number> {
+  const { secret, source, params } = await readSecret(args, ctx);
+  ctx.redactor.add(secret);
+  const spec = parseTotpSecret(secret, params, source);
+  const at = now();
+  const code = codeAt(spec, at);
+  const left = Math.ceil(secondsLeft(at, spec.period));
+  if (args.json) ctx.out(JSON.stringify({ code, secondsLeft: left, period: spec.period, digits: spec.digits, algorithm: spec.algorithm }));
+  else ctx.out(`${code}  (${left} s left)`);
+  return 0;
+}
+
+async function readSecret(args: TotpArgs, ctx: CliContext) {
+  const flags = {
+    digits: args.digits ?? TOTP_DEFAULTS.digits,
+    period: args.period ?? TOTP_DEFAULTS.period,
+    algorithm: args.algorithm ?? TOTP_DEFAULTS.algorithm,
+  };
+  if (args.secret !== undefined) return { secret: args.secret, source: 'the command line', params: flags };
+  if (args.account) {
+    const { config, source } = await loadConfigFile(resolve(ctx.cwd, args.config));
+    const account = config.accounts[args.account];
+    if (!account) {
+      throw new PortalLoginError('UNKNOWN_ACCOUNT', `Unknown account "${args.account}" (not under accounts: in ${source}).`, { hint: `Known accounts: ${Object.keys(config.accounts).join(', ') || '(none)'}.` });
+    }
+    const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
+    const value = env[account.totpSecretEnv];
+    if (!value) {
+      throw new PortalLoginError('MISSING_SECRET', `Missing environment variable ${account.totpSecretEnv} (${source}: accounts.${args.account}.totpSecretEnv).`, {
+        hint: 'Set it in the environment or in .env.',
+      });
+    }
+    const portal = config.portals[account.portal]!;
+    return { secret: value, source: account.totpSecretEnv, params: { ...flags, ...portal.totp, ...account.totp } };
+  }
+  const secret = ctx.stdin.isTTY ? await readHidden(ctx.stdin, (t) => process.stderr.write(t), 'TOTP secret (input hidden): ') : await readAll(ctx.stdin);
+  if (secret.trim() === '') {
+    throw new PortalLoginError('MISSING_SECRET', 'No TOTP secret given.', {
+      hint: 'Pass it as an argument, pipe it on stdin, use --account NAME, or run in a terminal to be prompted.',
+    });
+  }
+  return { secret, source: ctx.stdin.isTTY ? 'the prompt' : 'stdin', params: flags };
+}

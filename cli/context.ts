@@ -1,0 +1,28 @@
+import { Redactor } from '../core/redact.js';
+import { createLogger, type Logger } from '../core/log.js';
+
+/** What a command needs from the outside world; tests pass their own. */
+export interface CliContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadStream;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** One per run: every secret read is registered here before anything is printed. */
+  redactor: Redactor;
+}
+
+export function processContext(): CliContext {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdin: process.stdin,
+    out: (text) => process.stdout.write(text + '\n'),
+    err: (text) => process.stderr.write(text + '\n'),
+    redactor: new Redactor(),
+  };
+}
+
+export function loggerFor(ctx: CliContext, options: { verbose: boolean; quiet?: boolean; prefix?: string }): Logger {
+  return createLogger({ redactor: ctx.redactor, verbose: options.verbose, quiet: options.quiet, prefix: options.prefix, write: ctx.err });
+}

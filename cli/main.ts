@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { PortalLoginError } from '../core/errors.js';
+import { processContext, type CliContext } from './context.js';
+import { reportThrown } from './report.js';
+
+const DEFAULT_CONFIG = 'portal-login.yaml';
+
+/**
+ * The CLI's one entry point and error boundary. Command modules are loaded
+ * only when their command runs, and Playwright only by commands that drive a
+ * browser, so `totp` and `--help` start fast.
+ */
+export async function main(argv: string[], ctx: CliContext): Promise<number> {
+  let status = 0;
+  const run = (task: () => Promise<number>) => async () => {
+    status = await task();
+  };
+  const browserOptions = {
+    headed: { type: 'boolean', default: false, describe: 'Show the browser window' },
+    timeout: { type: 'number', default: 30, describe: 'Seconds to wait for each step' },
+    json: { type: 'boolean', default: false, describe: 'Print a machine-readable result on stdout' },
+    verbose: { type: 'boolean', default: false, describe: 'Print debug messages (secrets redacted)' },
+    trace: { type: 'boolean', default: false, describe: 'On failure, also save a Playwright trace (secrets scrubbed)' },
+  } as const;
+  try {
+    await yargs(argv)
+      .scriptName('portal-login')
+      .usage('$0 <command> [options]')
+      .command('demo', 'Start the embedded demo portal and log a demo account in, headless', (y) =>
+        y.options({
+          ...browserOptions,
+          variant: { choices: ['classic', 'boxes', 'spa', 'plain', 'skewed'] as const, default: 'classic' as const, describe: 'Which demo portal style to log into' },
+          user: { type: 'string', default: 'demo', describe: 'Demo user (demo, demo01..demo40)' },
+          'state-dir': { type: 'string', default: '.portal-login/state', describe: 'Where sessions are saved' },
+          'artifacts-dir': { type: 'string', default: '.portal-login/artifacts', describe: 'Where failure screenshots/traces go' },
+        }), (args) => run(async () => (await import('./commands/demo.js')).demoCommand(args, ctx))())
+      .command('demo-portal', 'Serve the embedded demo portal until Ctrl-C (to try a config against it)', (y) =>
+        y.options({ port: { type: 'number', default: 0, describe: 'TCP port on 127.0.0.1 (0 = any free port)' } }),
+        (args) => run(async () => (await import('./commands/demo-portal.js')).demoPortalCommand(args, ctx))())
+      .command('login [accounts..]', 'Log accounts in (all when none named) and save their sessions', (y) =>
+        y
+          .positional('accounts', { type: 'string', array: true, default: [] as string[], describe: 'Account names from the config' })
+          .options({
+            ...browserOptions,
+            config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file (YAML or JSON)' },
+            'state-dir': { type: 'string', describe: 'Override the config\'s stateDir' },
+            'artifacts-dir': { type: 'string', describe: 'Override the config\'s artifactsDir' },
+          }), (args) => run(async () => (await import('./commands/login.js')).loginCommand({ ...args, accounts: args.accounts.map(String) }, ctx))())
+      .command('totp [secret]', 'Print the current TOTP code and the seconds left', (y) =>
+        y
+          .positional('secret', { type: 'string', describe: 'Base32 secret or otpauth://totp/ URI (omit to read stdin or be prompted)' })
+          .options({
+            account: { type: 'string', describe: 'Use this account\'s secret (its env var) from the config' },
+            config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file, with --account' },
+            digits: { type: 'number', describe: 'Code length (default 6)' },
+            period: { type: 'number', describe: 'Window in seconds (default 30)' },
+            algorithm: { choices: ['SHA1', 'SHA256', 'SHA512'] as const, describe: 'HMAC algorithm (default SHA1)' },
+            json: { type: 'boolean', default: false, describe: 'Print {code, secondsLeft, ...} as JSON' },
+          }), (args) => run(async () => (await import('./commands/totp.js')).totpCommand(args, ctx))())
+      .demandCommand(1, 'Name a command: demo, demo-portal, login or totp (see --help).')
+      .strict()
+      .fail((message, error) => {
+        if (error) throw error;
+        throw new PortalLoginError('USAGE', message, { hint: 'Run `portal-login --help` or `portal-login <command> --help`.' });
+      })
+      .exitProcess(false)
+      .version(false)
+      .help()
+      .wrap(Math.min(110, process.stdout.columns ?? 110))
+      .parseAsync();
+    return status;
+  } catch (thrown) {
+    return reportThrown(ctx, thrown);
+  }
+}
+
+const ctx = processContext();
+process.exitCode = await main(hideBin(process.argv), ctx);

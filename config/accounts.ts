@@ -1,0 +1,63 @@
+import { PortalLoginError } from '../core/errors.js';
+import type { Redactor } from '../core/redact.js';
+import { TOTP_DEFAULTS, parseTotpSecret, type TotpSpec } from '../totp/spec.js';
+import type { Env } from './env.js';
+import type { AccountConfig, Config, PortalConfig } from './schema.js';
+
+/** An account ready to log in: config plus the secrets read from the environment. */
+export interface ResolvedAccount {
+  name: string;
+  account: AccountConfig;
+  portalName: string;
+  portal: PortalConfig;
+  password: string;
+  totp: TotpSpec;
+  /** Seconds a submitted code must still be valid for. */
+  minSecondsLeft: number;
+}
+
+/** Names → accounts; all accounts when `names` is empty. Unknown names fail together. */
+export function selectAccounts(config: Config, names: readonly string[], source: string): string[] {
+  const known = Object.keys(config.accounts);
+  if (names.length === 0) {
+    if (known.length === 0) throw new PortalLoginError('CONFIG_INVALID', `${source} defines no accounts.`, { hint: 'Add an entry under accounts: (see the README).' });
+    return known;
+  }
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) {
+    throw new PortalLoginError('UNKNOWN_ACCOUNT', `Unknown account${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} (not under accounts: in ${source}).`, {
+      hint: `Known accounts: ${known.join(', ') || '(none)'}.`,
+    });
+  }
+  return [...new Set(names)];
+}
+
+/**
+ * Reads every selected account's secrets from `env`. All missing variables
+ * are reported in one error; every secret found is registered with the redactor.
+ */
+export function resolveAccounts(config: Config, names: readonly string[], env: Env, source: string, redactor: Redactor): ResolvedAccount[] {
+  const missing: string[] = [];
+  const read = (name: string, key: 'passwordEnv' | 'totpSecretEnv', variable: string) => {
+    const value = env[variable];
+    if (value === undefined || value.trim() === '') missing.push(`${variable} (${source}: accounts.${name}.${key})`);
+    else redactor.add(value);
+    return value ?? '';
+  };
+  const partial = names.map((name) => {
+    const account = config.accounts[name]!;
+    return { name, account, password: read(name, 'passwordEnv', account.passwordEnv), secret: read(name, 'totpSecretEnv', account.totpSecretEnv) };
+  });
+  if (missing.length > 0) {
+    throw new PortalLoginError('MISSING_SECRET', `Missing environment variable${missing.length > 1 ? 's' : ''}:\n${missing.map((m) => `  - ${m}`).join('\n')}`, {
+      hint: 'Set them in the environment or in a .env file in the current directory (real environment variables win over .env).',
+    });
+  }
+  return partial.map(({ name, account, password, secret }) => {
+    const portal = config.portals[account.portal]!;
+    const params = { ...TOTP_DEFAULTS, ...portal.totp, ...account.totp };
+    const totp = parseTotpSecret(secret, params, `${account.totpSecretEnv} (accounts.${name}.totpSecretEnv)`);
+    redactor.add(totp.secret.base32);
+    return { name, account, portalName: account.portal, portal, password, totp, minSecondsLeft: params.minSecondsLeft };
+  });
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/**
+ * The one config schema. Types are inferred from it; defaults are filled
+ * here once so the rest of the code never handles optionals for them.
+ * Objects are strict: an unknown (usually misspelt) key is an error.
+ */
+const envVarName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable NAME (letters, digits, _), not the secret itself');
+
+const cssSelector = z.string().min(1);
+
+export const selectorsSchema = z.strictObject({
+  username: cssSelector.optional(),
+  password: cssSelector.optional(),
+  submit: cssSelector.optional(),
+  code: cssSelector.optional(),
+  codeSubmit: cssSelector.optional(),
+  error: cssSelector.optional(),
+});
+
+export const successSchema = z
+  .strictObject({
+    /** Regular expression the logged-in page's URL matches. */
+    url: z.string().min(1).optional(),
+    /** CSS selector of an element only shown when logged in. */
+    selector: cssSelector.optional(),
+    /** Name of a cookie only set once logged in. */
+    cookie: z.string().min(1).optional(),
+    /** URL that answers 2xx only with a logged-in session (checked with the session's cookies). */
+    probeUrl: z.url().optional(),
+  })
+  .refine((s) => s.url || s.selector || s.cookie || s.probeUrl, {
+    message: 'say how a successful login is recognised: set at least one of url, selector, cookie, probeUrl',
+  });
+
+export const totpParamsSchema = z.strictObject({
+  digits: z.int().min(6).max(10).default(6),
+  period: z.int().min(10).max(300).default(30),
+  algorithm: z.enum(['SHA1', 'SHA256', 'SHA512']).default('SHA1'),
+  /** A code with fewer seconds left than this waits for the next window. */
+  minSecondsLeft: z.number().min(0).max(25).default(5),
+});
+
+export const portalSchema = z.strictObject({
+  loginUrl: z.url(),
+  selectors: selectorsSchema.default({}),
+  success: successSchema,
+  totp: totpParamsSchema.default(totpParamsSchema.parse({})),
+  /** Skip images, fonts and media on login pages (faster, less to leak). */
+  blockResources: z.boolean().default(true),
+  /** Also save IndexedDB / sessionStorage, for portals that keep their token there. */
+  storage: z
+    .strictObject({ indexedDB: z.boolean().default(false), sessionStorage: z.boolean().default(false) })
+    .default({ indexedDB: false, sessionStorage: false }),
+});
+
+export const accountSchema = z.strictObject({
+  portal: z.string().min(1),
+  username: z.string().min(1),
+  passwordEnv: envVarName,
+  totpSecretEnv: envVarName,
+  /** Per-account TOTP parameters override the portal's (and an otpauth URI overrides both). */
+  totp: totpParamsSchema.partial().optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    stateDir: z.string().min(1).default('.portal-login/state'),
+    artifactsDir: z.string().min(1).default('.portal-login/artifacts'),
+    portals: z.record(z.string().min(1), portalSchema),
+    accounts: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'account names may use letters, digits, . _ -'), accountSchema),
+  })
+  .superRefine((config, ctx) => {
+    for (const [name, account] of Object.entries(config.accounts)) {
+      if (!(account.portal in config.portals)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', name, 'portal'],
+          message: `unknown portal "${account.portal}"; defined portals: ${Object.keys(config.portals).join(', ') || '(none)'}`,
+        });
+      }
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type PortalConfig = z.output<typeof portalSchema>;
+export type AccountConfig = z.output<typeof accountSchema>;
+export type Selectors = z.output<typeof selectorsSchema>;
+export type SuccessCheck = z.output<typeof successSchema>;
+export type TotpConfig = z.output<typeof totpParamsSchema>;

@@ -1,0 +1,73 @@
+/**
+ * Every failure the user can act on is a PortalLoginError with a stable code.
+ * The CLI maps codes to exit statuses in one place (EXIT_STATUS); anything
+ * that is not a PortalLoginError is a bug and exits 1.
+ */
+export type ErrorCode =
+  | 'USAGE'
+  | 'CONFIG_INVALID'
+  | 'UNKNOWN_ACCOUNT'
+  | 'MISSING_SECRET'
+  | 'SECRET_INVALID'
+  | 'BAD_CREDENTIALS'
+  | 'CODE_REJECTED'
+  | 'ACCOUNT_LOCKED'
+  | 'CAPTCHA'
+  | 'UNEXPECTED_PAGE'
+  | 'SELECTOR_NOT_FOUND'
+  | 'TIMEOUT'
+  | 'BROWSER_NOT_FOUND';
+
+/** Exit status per error code; documented in the README ("Exit codes"). */
+export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
+  USAGE: 2,
+  CONFIG_INVALID: 2,
+  UNKNOWN_ACCOUNT: 2,
+  MISSING_SECRET: 3,
+  SECRET_INVALID: 3,
+  BAD_CREDENTIALS: 4,
+  CODE_REJECTED: 5,
+  ACCOUNT_LOCKED: 6,
+  CAPTCHA: 7,
+  UNEXPECTED_PAGE: 8,
+  SELECTOR_NOT_FOUND: 8,
+  TIMEOUT: 9,
+  BROWSER_NOT_FOUND: 10,
+};
+
+export const EXIT_INTERNAL_ERROR = 1;
+
+/** Files written while failing, so the user can see what the browser saw. */
+export interface FailureArtifacts {
+  screenshot?: string;
+  trace?: string;
+}
+
+export interface ErrorDetails {
+  /** What the user should do next; printed on its own line. */
+  hint?: string;
+  artifacts?: FailureArtifacts;
+  cause?: unknown;
+}
+
+export class PortalLoginError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  artifacts: FailureArtifacts;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'PortalLoginError';
+    this.code = code;
+    this.hint = details.hint;
+    this.artifacts = details.artifacts ?? {};
+  }
+
+  get exitStatus(): number {
+    return EXIT_STATUS[this.code];
+  }
+}
+
+export function isPortalLoginError(error: unknown): error is PortalLoginError {
+  return error instanceof PortalLoginError;
+}

@@ -1,0 +1,50 @@
+/**
+ * One redaction helper for logs, error messages, traces and screenshots'
+ * accompanying text. A Redactor is created per run and told every secret
+ * as soon as it is known (password, TOTP secret, each code, cookie values).
+ */
+export const REDACTED = '[REDACTED]';
+
+/** Short all-digit secrets (OTP codes) are only replaced when not part of a longer number. */
+const DIGITS = /^\d+$/;
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** Registers a secret and the encodings it may appear in (URL, form, JSON). */
+  add(secret: string | undefined): void {
+    if (!secret || secret.length < 4) return;
+    for (const form of encodings(secret)) this.secrets.add(form);
+  }
+
+  /** The registered secret strings, longest first (so a longer form wins). */
+  list(): string[] {
+    return [...this.secrets].sort((a, b) => b.length - a.length);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.list()) out = replaceSecret(out, secret);
+    return out;
+  }
+
+  /** True when the text still contains any registered secret. */
+  leaks(text: string): boolean {
+    return this.redact(text) !== text;
+  }
+}
+
+function encodings(secret: string): string[] {
+  const forms = new Set([secret]);
+  forms.add(encodeURIComponent(secret));
+  forms.add(encodeURIComponent(secret).replace(/%20/g, '+'));
+  forms.add(JSON.stringify(secret).slice(1, -1));
+  return [...forms];
+}
+
+function replaceSecret(text: string, secret: string): string {
+  if (DIGITS.test(secret)) {
+    return text.replace(new RegExp(`(?<!\\d)${secret}(?!\\d)`, 'g'), REDACTED);
+  }
+  return text.split(secret).join(REDACTED);
+}

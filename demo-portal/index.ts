@@ -1,0 +1,15 @@
+/**
+ * Public surface of the demo portal: a local broker-style login site used by
+ * `portal-login demo` and by the end-to-end tests.
+ */
+import type { DemoPortal } from './server.js';
+import { variantLoginUrl, type DemoVariant } from './variants.js';
+
+export { startDemoPortal, type DemoPortal, type DemoPortalOptions } from './server.js';
+export { DEMO_PASSWORD, DEMO_USERNAMES, demoUser, type DemoUser } from './users.js';
+export { DEMO_VARIANTS, type DemoVariant } from './variants.js';
+
+/** Where a person starts logging in: `${url}/${variant}/login`, or `${url}/spa/` for the spa. */
+export function loginUrl(portal: DemoPortal, variant: DemoVariant): string {
+  return variantLoginUrl(portal.url, variant);
+}

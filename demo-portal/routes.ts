@@ -1,0 +1,86 @@
+/**
+ * The route table: `METHOD /path` → handler. Built per server from the
+ * variant list; it holds no state itself (state arrives in the context).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  sessionUser,
+  showCode,
+  showDashboard,
+  showLogin,
+  submitCode,
+  submitLogin,
+  type FormVariant,
+} from './form-flow.js';
+import { redirect, sendHtml, sendJson } from './http.js';
+import { captchaPage, indexPage } from './pages/common.js';
+import { spaPage } from './pages/spa.js';
+import type { PortalState } from './sessions.js';
+import { spaLogin, spaMe, spaVerify } from './spa.js';
+import { STATIC_ASSETS } from './static-assets.js';
+import { DEMO_VARIANTS, variantLoginUrl, type DemoVariant } from './variants.js';
+
+export interface RouteContext {
+  state: PortalState;
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** The clock of the variant the path belongs to (skew applied), in ms. */
+  clockMs: number;
+}
+
+export type Handler = (ctx: RouteContext) => void | Promise<void>;
+
+const FORM_VARIANTS: readonly FormVariant[] = ['classic', 'boxes', 'plain', 'skewed'];
+
+function formRoutes(variant: FormVariant): Array<[string, Handler]> {
+  const wrap =
+    (fn: (r: Parameters<typeof showLogin>[0]) => void | Promise<void>): Handler =>
+    (ctx) =>
+      fn({ ...ctx, variant });
+  return [
+    [`GET /${variant}`, ({ res }) => redirect(res, `/${variant}/login`)],
+    [`GET /${variant}/`, ({ res }) => redirect(res, `/${variant}/login`)],
+    [`GET /${variant}/login`, wrap(showLogin)],
+    [`POST /${variant}/login`, wrap(submitLogin)],
+    [`GET /${variant}/totp`, wrap(showCode)],
+    [`POST /${variant}/totp`, wrap(submitCode)],
+    [`GET /${variant}/dashboard`, wrap(showDashboard)],
+  ];
+}
+
+function staticRoutes(): Array<[string, Handler]> {
+  return [...STATIC_ASSETS].map(([path, asset]) => [
+    `GET ${path}`,
+    ({ state, res }) => {
+      state.staticHits += 1;
+      res.writeHead(200, { 'Content-Type': asset.contentType, 'Content-Length': asset.body.length });
+      res.end(asset.body);
+    },
+  ]);
+}
+
+const landingLinks = DEMO_VARIANTS.map((name: DemoVariant) => ({ name, href: variantLoginUrl('', name) }));
+
+/** Builds the immutable route table for one server. */
+export function buildRoutes(): ReadonlyMap<string, Handler> {
+  return new Map<string, Handler>([
+    ['GET /', ({ res }) => sendHtml(res, 200, indexPage(landingLinks))],
+    ...FORM_VARIANTS.flatMap(formRoutes),
+    ...staticRoutes(),
+    // The probe URL: is this cookie session still logged in?
+    [
+      'GET /api/me',
+      ({ state, req, res }) => {
+        const username = sessionUser(state, req);
+        if (username === undefined) sendJson(res, 401, { error: 'Not signed in.' });
+        else sendJson(res, 200, { username });
+      },
+    ],
+    ['GET /spa', ({ res }) => redirect(res, '/spa/')],
+    ['GET /spa/', ({ res }) => sendHtml(res, 200, spaPage())],
+    ['POST /spa/api/login', ({ state, req, res }) => spaLogin(state, req, res)],
+    ['POST /spa/api/verify', ({ state, req, res }) => spaVerify(state, req, res)],
+    ['GET /spa/api/me', ({ state, req, res }) => spaMe(state, req, res)],
+    ['GET /captcha/login', ({ res }) => sendHtml(res, 200, captchaPage())],
+  ]);
+}

@@ -1,0 +1,34 @@
+/** The demo portal's variants: one path prefix each on the same server. */
+
+export type DemoVariant = 'classic' | 'boxes' | 'spa' | 'plain' | 'skewed' | 'captcha';
+
+export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
+  'classic',
+  'boxes',
+  'spa',
+  'plain',
+  'skewed',
+  'captcha',
+]);
+
+/**
+ * How far each variant's clock runs ahead of the machine's, in ms. Skewed
+ * proves the client trusts the server's Date header over its own clock.
+ */
+export const CLOCK_SKEW_MS: Readonly<Record<DemoVariant, number>> = Object.freeze({
+  classic: 0,
+  boxes: 0,
+  spa: 0,
+  plain: 0,
+  skewed: 45_000,
+  captcha: 0,
+});
+
+export function isDemoVariant(value: string): value is DemoVariant {
+  return (DEMO_VARIANTS as readonly string[]).includes(value);
+}
+
+/** Where a person starts logging in to `variant` on a portal at `baseUrl`. */
+export function variantLoginUrl(baseUrl: string, variant: DemoVariant): string {
+  return variant === 'spa' ? `${baseUrl}/spa/` : `${baseUrl}/${variant}/login`;
+}

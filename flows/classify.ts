@@ -1,0 +1,13 @@
+import type { ErrorCode } from '../core/errors.js';
+
+/**
+ * Maps an error message shown by the portal to what went wrong. The stage
+ * decides the default: after the password it is the credentials, after the
+ * code it is the code. Lockouts and captchas win at any stage because
+ * retrying them makes things worse.
+ */
+export function classifyPortalError(stage: 'credentials' | 'code', message: string): ErrorCode {
+  if (/\block(ed)?\b|too many|suspended|blocked|disabled/i.test(message)) return 'ACCOUNT_LOCKED';
+  if (/captcha|robot|verify (that )?you are (a )?human/i.test(message)) return 'CAPTCHA';
+  return stage === 'credentials' ? 'BAD_CREDENTIALS' : 'CODE_REJECTED';
+}

@@ -1,0 +1,16 @@
+/** Below this the HTTP Date header's one-second resolution is noise (ms). */
+export const SKEW_THRESHOLD_MS = 2000;
+
+/**
+ * Offset of the portal's clock from ours (ms, positive = portal ahead), from
+ * the `Date` header of a response sent between `sentAtMs` and `receivedAtMs`.
+ * Returns 0 when the header is missing or the offset is within noise.
+ */
+export function measureSkew(dateHeader: string | undefined, sentAtMs: number, receivedAtMs: number): number {
+  if (!dateHeader) return 0;
+  const portalMs = Date.parse(dateHeader);
+  if (Number.isNaN(portalMs)) return 0;
+  // The header is truncated to the second: its midpoint is 500 ms later on average.
+  const offset = portalMs + 500 - (sentAtMs + receivedAtMs) / 2;
+  return Math.abs(offset) < SKEW_THRESHOLD_MS ? 0 : Math.round(offset);
+}

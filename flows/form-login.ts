@@ -1,0 +1,162 @@
+import type { BrowserContext, Page } from 'playwright';
+import type { CodeSource } from '../codes/code-source.js';
+import type { PortalConfig } from '../config/schema.js';
+import { PortalLoginError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { Redactor } from '../core/redact.js';
+import { classifyPortalError } from './classify.js';
+import { measureSkew } from './clock-skew.js';
+import { enterCode, fillTagged, submit } from './fill.js';
+import { DEFAULT_ERROR_SELECTOR, type ScanInput, type ScanResult } from './page-scan.js';
+import { forgetShownErrors, waitForScreen } from './screens.js';
+import { failedSuccessChecks } from './success.js';
+
+export interface FormLoginInput {
+  page: Page;
+  context: BrowserContext;
+  portal: PortalConfig;
+  /** Where the portal is defined, for error messages: e.g. "portal-login.yaml: portals.pocketful". */
+  portalRef: string;
+  username: string;
+  password: string;
+  /** Builds the code source once the portal's clock offset (ms) is known. */
+  codeSource: (portalClockOffsetMs: number) => CodeSource;
+  redactor: Redactor;
+  log: Logger;
+  /** Per-step timeout (ms). */
+  timeoutMs: number;
+}
+
+export interface FormLoginResult {
+  /** Portal clock minus ours (ms); 0 when within noise. */
+  skewMs: number;
+  codesSubmitted: number;
+}
+
+/**
+ * The generic form login, in the order a person does it: open the page,
+ * fill username and password, submit, enter a fresh code on the
+ * verification screen, submit, confirm being logged in. A wrong password is
+ * never retried; a rejected code is retried once with a code from a new window.
+ */
+export async function formLogin(input: FormLoginInput): Promise<FormLoginResult> {
+  const { page, portal, log } = input;
+  const scan: Omit<ScanInput, 'stage'> = {
+    selectors: portal.selectors,
+    errorSelector: portal.selectors.error ?? DEFAULT_ERROR_SELECTOR,
+    successUrl: portal.success.url,
+    successSelector: portal.success.selector,
+  };
+
+  const skewMs = await openLoginPage(input);
+  if (skewMs !== 0) log.warn(`The portal's clock is ${(skewMs / 1000).toFixed(1)} s ${skewMs > 0 ? 'ahead of' : 'behind'} this machine's; codes are generated on the portal's clock. Check NTP on this machine.`);
+
+  const credentials = await waitForScreen(page, scan, 'credentials', input.timeoutMs);
+  if (credentials.screen !== 'credentials') throw noCredentialForm(input, credentials);
+  await fillTagged(page, 'username', input.username);
+  await fillTagged(page, 'password', input.password);
+  await forgetShownErrors(page, scan.errorSelector);
+  await submit(page, 'submit', 'password');
+  log.info('Submitted username and password.');
+
+  let screen = await waitForScreen(page, scan, 'after-credentials', input.timeoutMs);
+  let codesSubmitted = 0;
+  if (screen.screen === 'code') {
+    const codes = input.codeSource(skewMs);
+    for (let attempt = 0; ; attempt++) {
+      const issued = await codes.next({
+        afterRejection: attempt > 0,
+        onWait: (seconds, reason) => log.info(`Waiting ${seconds} s for ${reason}.`),
+      });
+      input.redactor.add(issued.code);
+      await enterCode(page, issued.code, screen.codeFields ?? 1);
+      await forgetShownErrors(page, scan.errorSelector);
+      await submit(page, 'code-submit', `code-${(screen.codeFields ?? 1) - 1}`);
+      codesSubmitted++;
+      log.info(`Submitted the verification code (${issued.label}).`);
+      const after = await waitForScreen(page, scan, 'after-code', input.timeoutMs);
+      const retry = after.screen === 'error' && attempt === 0 && classifyPortalError('code', after.errorText ?? '') === 'CODE_REJECTED';
+      if (!retry) {
+        screen = after;
+        break;
+      }
+      log.warn('The portal rejected the code; retrying once with a code from a new time window.');
+      await forgetShownErrors(page, scan.errorSelector);
+      screen = await waitForScreen(page, scan, 'after-credentials', input.timeoutMs);
+      if (screen.screen !== 'code') break;
+    }
+  }
+  await expectLoggedIn(input, screen, codesSubmitted > 0 ? 'code' : 'credentials');
+  return { skewMs, codesSubmitted };
+}
+
+async function openLoginPage(input: FormLoginInput): Promise<number> {
+  const sentAt = Date.now();
+  const response = await input.page.goto(input.portal.loginUrl, { timeout: input.timeoutMs, waitUntil: 'domcontentloaded' }).catch((error: unknown) => {
+    throw new PortalLoginError('UNEXPECTED_PAGE', `Could not open ${input.portal.loginUrl}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, {
+      hint: `Check ${input.portalRef}.loginUrl and that the portal is reachable from this machine.`,
+    });
+  });
+  return measureSkew(response?.headers()['date'], sentAt, Date.now());
+}
+
+async function expectLoggedIn(input: FormLoginInput, screen: ScanResult, stage: 'credentials' | 'code'): Promise<void> {
+  const where = input.page.url();
+  switch (screen.screen) {
+    case 'captcha':
+      throw new PortalLoginError('CAPTCHA', `The portal shows a captcha / "verify you are human" check at ${where}.`, {
+        hint: 'Not retried (that leads to a lockout). Log in once by hand with --headed, or ask the portal for API access.',
+      });
+    case 'error': {
+      const code = classifyPortalError(stage, screen.errorText ?? '');
+      throw new PortalLoginError(code, `The portal said: "${screen.errorText}"`, { hint: hintFor(code, input) });
+    }
+    case 'none':
+      if (screen.unmatched.length > 0) throw unmatchedSelectors(input, screen.unmatched);
+      throw new PortalLoginError('TIMEOUT', `No verification screen, error message or logged-in page appeared within ${input.timeoutMs / 1000} s (at ${where}).`, {
+        hint: `Raise --timeout if the portal is slow, or set ${input.portalRef}.selectors.code / success.selector to what the page shows.`,
+      });
+    case 'code':
+      throw new PortalLoginError('CODE_REJECTED', 'The portal asked for a code again after the retry.', { hint: hintFor('CODE_REJECTED', input) });
+    default: {
+      const failed = await failedSuccessChecks(input.page, input.context, input.portal.success, input.timeoutMs);
+      if (failed.length > 0) {
+        throw new PortalLoginError('UNEXPECTED_PAGE', `Not logged in after the last step: ${failed.join('; ')}.`, {
+          hint: `Check ${input.portalRef}.success: it must describe what the portal shows only when logged in.`,
+        });
+      }
+    }
+  }
+}
+
+function hintFor(code: string, input: FormLoginInput): string {
+  switch (code) {
+    case 'BAD_CREDENTIALS':
+      return 'Not retried, so the account is not locked by repeated attempts. Check the username and the password environment variable.';
+    case 'CODE_REJECTED':
+      return 'Check the TOTP secret, and that this machine\'s clock is right (NTP); digits/period/algorithm must match the portal (totp: in the config).';
+    case 'ACCOUNT_LOCKED':
+      return 'Stop automated logins for this account and unlock it with the portal\'s support or reset flow.';
+    default:
+      return `See ${input.portalRef}.`;
+  }
+}
+
+function noCredentialForm(input: FormLoginInput, scan: ScanResult): PortalLoginError {
+  if (scan.screen === 'captcha') {
+    return new PortalLoginError('CAPTCHA', `The portal shows a captcha / "verify you are human" check at ${input.page.url()} before the login form.`, {
+      hint: 'Not retried (that leads to a lockout). Log in once by hand with --headed, or ask the portal for API access.',
+    });
+  }
+  if (scan.unmatched.length > 0) return unmatchedSelectors(input, scan.unmatched);
+  return new PortalLoginError('UNEXPECTED_PAGE', `Found no username and password fields on ${input.page.url()} within ${input.timeoutMs / 1000} s.`, {
+    hint: `Set ${input.portalRef}.selectors.username and .password (CSS selectors) to the page's fields.`,
+  });
+}
+
+function unmatchedSelectors(input: FormLoginInput, keys: string[]): PortalLoginError {
+  const list = keys.map((k) => `${input.portalRef}.selectors.${k} = "${(input.portal.selectors as Record<string, string | undefined>)[k]}"`).join(', ');
+  return new PortalLoginError('SELECTOR_NOT_FOUND', `Selector matched nothing visible on ${input.page.url()}: ${list}.`, {
+    hint: 'Open the screenshot below, fix the selector (CSS), or remove it to let portal-login detect the field.',
+  });
+}

@@ -1,0 +1,53 @@
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright';
+import { ensurePrivateDir, writeFileAtomic } from '../core/atomic-write.js';
+import type { FailureArtifacts } from '../core/errors.js';
+import type { Redactor } from '../core/redact.js';
+import { scrubTrace } from './trace-scrub.js';
+
+/** Every input is masked: password and code fields for sure, and nothing typed is worth the risk. */
+const MASK = 'input, textarea, [contenteditable=true]';
+
+/** File name stem for one failed attempt: account and a sortable UTC time. */
+export function artifactStem(account: string, at: Date): string {
+  return `${account}-${at.toISOString().replace(/[:.]/g, '-')}`;
+}
+
+/**
+ * Saves what the browser showed when a login failed: a screenshot with every
+ * field masked and, when tracing, the trace with secrets scrubbed. Best
+ * effort: a failure here must not hide the login error itself.
+ */
+export async function saveFailureArtifacts(options: {
+  page: Page;
+  context: BrowserContext;
+  dir: string;
+  stem: string;
+  tracing: boolean;
+  redactor: Redactor;
+}): Promise<FailureArtifacts> {
+  const { page, context, dir, stem, redactor } = options;
+  const artifacts: FailureArtifacts = {};
+  await ensurePrivateDir(dir);
+  try {
+    const png = await page.screenshot({ mask: [page.locator(MASK)], maskColor: '#888', timeout: 5000 });
+    artifacts.screenshot = join(dir, `${stem}.png`);
+    await writeFileAtomic(artifacts.screenshot, png);
+  } catch {
+    // The page may be gone (crash, closed); the error message still says what happened.
+  }
+  if (options.tracing) {
+    const raw = await mkdtemp(join(dir, '.raw-'));
+    try {
+      const rawTrace = join(raw, 'trace.zip');
+      await context.tracing.stop({ path: rawTrace });
+      await scrubTrace(rawTrace, redactor);
+      artifacts.trace = join(dir, `${stem}.trace.zip`);
+      await rename(rawTrace, artifacts.trace);
+    } finally {
+      await rm(raw, { recursive: true, force: true });
+    }
+  }
+  return artifacts;
+}

@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import JSZip from 'jszip';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import type { Redactor } from '../core/redact.js';
+
+/**
+ * Playwright traces record filled values, request bodies and DOM snapshots.
+ * This rewrites a trace zip with every registered secret redacted: JSON-lines
+ * entries are parsed so only strings change (a code must not be cut out of
+ * a timestamp), other entries are redacted as text. Binary entries (images)
+ * are dropped: a screenshot of a typed code cannot be redacted as text.
+ */
+export async function scrubTrace(path: string, redactor: Redactor): Promise<void> {
+  const zip = await JSZip.loadAsync(await readFile(path));
+  const out = new JSZip();
+  for (const entry of Object.values(zip.files)) {
+    if (entry.dir) continue;
+    const bytes = await entry.async('uint8array');
+    if (isBinary(bytes)) continue;
+    const text = new TextDecoder().decode(bytes);
+    out.file(entry.name, /\.(trace|network|stacks)$/.test(entry.name) ? scrubJsonLines(text, redactor) : redactor.redact(text));
+  }
+  await writeFileAtomic(path, await out.generateAsync({ type: 'uint8array', compression: 'DEFLATE' }));
+}
+
+function scrubJsonLines(text: string, redactor: Redactor): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.trim() === '') return line;
+      try {
+        return JSON.stringify(redactStrings(JSON.parse(line), redactor));
+      } catch {
+        return redactor.redact(line);
+      }
+    })
+    .join('\n');
+}
+
+function redactStrings(value: unknown, redactor: Redactor): unknown {
+  if (typeof value === 'string') return redactor.redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactStrings(v, redactor));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v, redactor)]));
+  }
+  return value;
+}
+
+function isBinary(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 512);
+  return sample.includes(0) || (sample[0] === 0xff && sample[1] === 0xd8) || (sample[0] === 0x89 && sample[1] === 0x50);
+}

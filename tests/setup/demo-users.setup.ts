@@ -1,0 +1,31 @@
+/**
+ * The pattern to copy for regression tests: log each test user in once,
+ * through portal-login's own flow engine, and save the storageState that
+ * the dependent project (`logged-in`) starts from.
+ */
+import { test as setup, expect } from '@playwright/test';
+import { loginAccounts } from '../../app/login.js';
+import { resolveAccounts } from '../../config/accounts.js';
+import { validateConfig } from '../../config/load.js';
+import { createLogger } from '../../core/log.js';
+import { Redactor } from '../../core/redact.js';
+import { demoLoginSetup } from '../../demo-portal/login-config.js';
+import { DEMO_URL, SETUP_STATE_DIR } from '../support/shared-demo.js';
+
+setup('log the demo user in and save its session', async () => {
+  const demo = demoLoginSetup(DEMO_URL, ['classic'], ['demo'], { stateDir: SETUP_STATE_DIR, artifactsDir: 'test-results/setup-artifacts' });
+  const config = validateConfig(demo.config, 'setup');
+  const redactor = new Redactor();
+  const accounts = resolveAccounts(config, ['demo'], demo.env, 'setup', redactor);
+  const results = await loginAccounts(accounts, {
+    stateDir: config.stateDir,
+    artifactsDir: config.artifactsDir,
+    source: 'setup',
+    headed: false,
+    timeoutMs: 30_000,
+    trace: false,
+    redactor,
+    logFor: () => createLogger({ redactor, verbose: false, quiet: true }),
+  });
+  expect(results.map((r) => (r.ok ? 'ok' : r.error.message))).toEqual(['ok']);
+});

@@ -1,0 +1,85 @@
+import { Secret, URI, TOTP } from 'otpauth';
+import { PortalLoginError } from '../core/errors.js';
+
+export type TotpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
+
+/** Everything needed to compute a code; defaults are filled by the config schema. */
+export interface TotpParams {
+  digits: number;
+  /** Window length in seconds. */
+  period: number;
+  algorithm: TotpAlgorithm;
+}
+
+export interface TotpSpec extends TotpParams {
+  secret: Secret;
+}
+
+export const TOTP_DEFAULTS: Readonly<TotpParams> = { digits: 6, period: 30, algorithm: 'SHA1' };
+
+const BASE32 = /^[A-Z2-7]+$/;
+
+/**
+ * Turns what the user holds (base32 with spaces/lower case, or an
+ * `otpauth://totp/...` URI) into a TotpSpec. Parameters in a URI win over
+ * `params`. `source` names where the secret came from for error messages;
+ * the secret itself never appears in an error.
+ */
+export function parseTotpSecret(input: string, params: TotpParams, source: string): TotpSpec {
+  const trimmed = input.trim();
+  if (/^otpauth:/i.test(trimmed)) return parseUri(trimmed, params, source);
+  return { ...params, secret: Secret.fromBase32(normalizeBase32(trimmed, source)) };
+}
+
+/** Upper-cases, drops spaces, dashes and '=' padding; throws SECRET_INVALID on anything else. */
+export function normalizeBase32(input: string, source: string): string {
+  const cleaned = input.replace(/[\s-]+/g, '').replace(/=+$/, '').toUpperCase();
+  if (cleaned.length === 0) {
+    throw new PortalLoginError('SECRET_INVALID', `The TOTP secret from ${source} is empty.`, {
+      hint: 'Paste the base32 secret shown when you set up the authenticator (letters A-Z and digits 2-7), or the full otpauth://totp/ URI.',
+    });
+  }
+  if (!BASE32.test(cleaned)) {
+    const bad = [...cleaned].filter((c) => !/[A-Z2-7]/.test(c)).length;
+    throw new PortalLoginError(
+      'SECRET_INVALID',
+      `The TOTP secret from ${source} is not valid base32: ${bad} character(s) outside A-Z and 2-7.`,
+      { hint: 'Base32 secrets use only letters A-Z and digits 2-7 (0, 1, 8 and 9 never occur). Check for a copy/paste mistake, or use the otpauth://totp/ URI from the QR code.' },
+    );
+  }
+  if ((cleaned.length * 5) / 8 < 10) {
+    throw new PortalLoginError('SECRET_INVALID', `The TOTP secret from ${source} is too short (${cleaned.length} base32 characters; at least 16 expected).`, {
+      hint: 'Check that the whole secret was copied.',
+    });
+  }
+  return cleaned;
+}
+
+function parseUri(uri: string, params: TotpParams, source: string): TotpSpec {
+  let parsed: ReturnType<typeof URI.parse>;
+  try {
+    parsed = URI.parse(uri);
+  } catch (error) {
+    // otpauth's messages name the parameter, never its value, so they are safe to repeat.
+    const reason = error instanceof Error ? error.message : 'unreadable';
+    throw new PortalLoginError('SECRET_INVALID', `The otpauth URI from ${source} is malformed: ${reason}.`, {
+      hint: 'Expected otpauth://totp/LABEL?secret=BASE32[&digits=6&period=30&algorithm=SHA1]. Copy it again from the QR code export.',
+    });
+  }
+  if (!(parsed instanceof TOTP)) {
+    throw new PortalLoginError('SECRET_INVALID', `The otpauth URI from ${source} is for HOTP (counter based), not TOTP.`, {
+      hint: 'portal-login generates time-based codes; use an otpauth://totp/ URI.',
+    });
+  }
+  const algorithm = parsed.algorithm.toUpperCase();
+  if (algorithm !== 'SHA1' && algorithm !== 'SHA256' && algorithm !== 'SHA512') {
+    throw new PortalLoginError('SECRET_INVALID', `The otpauth URI from ${source} uses algorithm ${algorithm}; supported: SHA1, SHA256, SHA512.`);
+  }
+  const explicit = new URLSearchParams(uri.split('?')[1] ?? '');
+  return {
+    secret: parsed.secret,
+    digits: explicit.has('digits') ? parsed.digits : params.digits,
+    period: explicit.has('period') ? parsed.period : params.period,
+    algorithm: explicit.has('algorithm') ? algorithm : params.algorithm,
+  };
+}

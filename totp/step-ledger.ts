@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { ensurePrivateDir, writeFileAtomic } from '../core/atomic-write.js';
+import type { TotpSpec } from './spec.js';
+
+/** Reserves windows so no process ever submits the same code twice. */
+export interface StepLedger {
+  /**
+   * Under an exclusive lock: reads the last used window for this secret,
+   * lets `choose` pick one, and records it before returning it.
+   */
+  claim<T extends { step: number }>(spec: TotpSpec, choose: (lastUsedStep: number | undefined) => T): Promise<T>;
+}
+
+interface LedgerRecord {
+  lastUsedStep: number;
+  updatedAt: string;
+}
+
+/**
+ * A ledger kept as one small JSON file per secret under `dir` (next to the
+ * session files). The file name is a hash of the secret, never the secret.
+ */
+export function fileStepLedger(dir: string): StepLedger {
+  return {
+    async claim(spec, choose) {
+      await ensurePrivateDir(dir);
+      const file = join(dir, `${secretKey(spec)}.json`);
+      const release = await lockfile.lock(file, {
+        realpath: false,
+        stale: 10_000,
+        retries: { retries: 100, minTimeout: 10, maxTimeout: 100 },
+      });
+      try {
+        const chosen = choose(await readLastUsed(file));
+        const record: LedgerRecord = { lastUsedStep: chosen.step, updatedAt: new Date().toISOString() };
+        await writeFileAtomic(file, JSON.stringify(record) + '\n');
+        return chosen;
+      } finally {
+        await release();
+      }
+    },
+  };
+}
+
+/** A ledger that lives in memory only (tests, one-shot `totp` command). */
+export function memoryStepLedger(): StepLedger {
+  const used = new Map<string, number>();
+  return {
+    async claim(spec, choose) {
+      const key = secretKey(spec);
+      const chosen = choose(used.get(key));
+      used.set(key, chosen.step);
+      return chosen;
+    },
+  };
+}
+
+function secretKey(spec: TotpSpec): string {
+  return createHash("sha256").update(spec.secret.bytes).digest('hex').slice(0, 32);
+}
+
+async function readLastUsed(file: string): Promise<number | undefined> {
+  try {
+    const record = JSON.parse(await readFile(file, 'utf8')) as Partial<LedgerRecord>;
+    return typeof record.lastUsedStep === 'number' ? record.lastUsedStep : undefined;
+  } catch {
+    return undefined;
+  }
+}
