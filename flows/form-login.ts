@@ -93,8 +93,12 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
 async function openLoginPage(input: FormLoginInput): Promise<number> {
   const sentAt = Date.now();
   const response = await input.page.goto(input.portal.loginUrl, { timeout: input.timeoutMs, waitUntil: 'domcontentloaded' }).catch((error: unknown) => {
-    throw new PortalLoginError('UNEXPECTED_PAGE', `Could not open ${input.portal.loginUrl}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, {
-      hint: `Check ${input.portalRef}.loginUrl and that the portal is reachable from this machine.`,
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    throw new PortalLoginError(timedOut ? 'TIMEOUT' : 'UNEXPECTED_PAGE', `Could not open ${input.portal.loginUrl}: ${reason}`, {
+      hint: timedOut
+        ? 'The portal did not answer in time: raise --timeout, or check that it is up.'
+        : `Check ${input.portalRef}.loginUrl and that the portal is reachable from this machine.`,
     });
   });
   return measureSkew(response?.headers()['date'], sentAt, Date.now());

@@ -1,0 +1,68 @@
+/**
+ * Every demo portal variant logs in with zero selectors through the real
+ * CLI, and the saved state is a usable, private Playwright storageState.
+ */
+import { test, expect } from '@playwright/test';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
+import type { DemoVariant } from '../../demo-portal/variants.js';
+import { demoWorkspace, runCli } from '../support/cli.js';
+
+let portal: DemoPortal;
+test.beforeEach(async () => {
+  portal = await startDemoPortal();
+});
+test.afterEach(async () => {
+  await portal.close();
+});
+
+const DASHBOARD: Record<string, string> = { classic: '/classic/dashboard', boxes: '/boxes/dashboard', plain: '/plain/dashboard', skewed: '/skewed/dashboard', spa: '/spa/#/dashboard' };
+
+for (const variant of ['classic', 'boxes', 'spa', 'plain', 'skewed'] as DemoVariant[]) {
+  test(`${variant}: logs in without selectors and saves a loadable 0600 session`, async ({ browser }) => {
+    const ws = await demoWorkspace(portal.url, [variant], ['demo07']);
+    const run = await runCli(['login', '--config', ws.configPath, '--json'], { cwd: ws.dir, env: ws.env });
+    expect(run.status, run.stderr).toBe(0);
+
+    const result = JSON.parse(run.stdout) as { ok: boolean; accounts: Array<{ account: string; ok: boolean; statePath: string; clockSkewMs: number }> };
+    expect(result.ok).toBe(true);
+    const statePath = join(ws.stateDir, 'demo07.json');
+    expect(result.accounts[0]!.statePath).toBe(statePath);
+    expect((await stat(statePath)).mode & 0o777).toBe(0o600);
+    expect((await stat(ws.stateDir)).mode & 0o777).toBe(0o700);
+    expect(portal.staticHits()).toBe(0); // images and fonts were not fetched
+    expect(portal.submittedCodes('demo07')).toHaveLength(1);
+    if (variant === 'skewed') {
+      expect(result.accounts[0]!.clockSkewMs).toBeGreaterThan(40_000);
+      expect(run.stderr).toContain("clock is 4");
+    }
+
+    const meta = JSON.parse(await readFile(join(ws.stateDir, 'demo07.meta.json'), 'utf8'));
+    expect(meta).toMatchObject({ account: 'demo07', portal: variant });
+
+    // The saved state is what Playwright loads: a new context starts logged in.
+    const context = await browser.newContext({ storageState: statePath });
+    const page = await context.newPage();
+    await page.goto(portal.url + DASHBOARD[variant]);
+    await expect(page.locator('#dashboard')).toHaveText('Welcome, demo07');
+    await context.close();
+  });
+}
+
+test('several accounts in one run: each gets its own state file', async () => {
+  const ws = await demoWorkspace(portal.url, ['classic'], ['demo08', 'demo10']);
+  const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
+  expect(run.status, run.stderr).toBe(0);
+  expect(run.stdout).toContain('demo08: logged in');
+  expect(run.stdout).toContain('demo10: logged in');
+  for (const name of ['demo08', 'demo10']) expect((await stat(join(ws.stateDir, `${name}.json`))).mode & 0o777).toBe(0o600);
+});
+
+test('explicit selectors in the config override detection', async () => {
+  const ws = await demoWorkspace(portal.url, ['classic'], ['demo09'], (config) => {
+    config.portals!.classic!.selectors = { username: '#username', password: 'input[name=password]', submit: 'form button', code: 'input[name=code]', codeSubmit: 'form button' };
+  });
+  const run = await runCli(['login', 'demo09', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
+  expect(run.status, run.stderr).toBe(0);
+});

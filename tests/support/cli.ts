@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import type { ConfigInput } from '../../config/schema.js';
+import { demoLoginSetup } from '../../demo-portal/login-config.js';
+import type { DemoVariant } from '../../demo-portal/variants.js';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'dist/cli/main.js');
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a user would, in `cwd`, with only the given env (plus PATH/HOME). */
+export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string }): Promise<CliRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (status) => done({ status, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export interface Workspace {
+  dir: string;
+  configPath: string;
+  env: Record<string, string>;
+  stateDir: string;
+  artifactsDir: string;
+}
+
+/**
+ * A temp folder with a portal-login.yaml for a running demo portal (zero
+ * selectors, as a user would start). `edit` may change the config first.
+ */
+export async function demoWorkspace(
+  baseUrl: string,
+  variants: readonly DemoVariant[],
+  users: readonly string[],
+  edit: (config: ConfigInput) => void = () => {},
+): Promise<Workspace> {
+  const dir = await mkdtemp(join(tmpdir(), 'portal-login-e2e-'));
+  const stateDir = join(dir, 'state');
+  const artifactsDir = join(dir, 'artifacts');
+  const setup = demoLoginSetup(baseUrl, variants, users, { stateDir, artifactsDir });
+  edit(setup.config);
+  const configPath = join(dir, 'portal-login.yaml');
+  await writeFile(configPath, stringify(setup.config));
+  return { dir, configPath, env: setup.env, stateDir, artifactsDir };
+}
