@@ -1,0 +1,93 @@
+/** The CLI as a user meets it: demo, totp (every way of giving the secret), help, start-up cost. */
+import { test, expect } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Secret, TOTP } from 'otpauth';
+import { ROOT, runCli } from '../support/cli.js';
+
+const SECRET = 'JBSWY3DPEHPK3PXP';
+const expected = (digits = 6, algorithm = 'SHA1', period = 30) =>
+  TOTP.generate({ secret: Secret.fromBase32(SECRET), digits, algorithm, period, timestamp: Date.now() });
+const tempDir = () => mkdtemp(join(tmpdir(), 'portal-login-cli-'));
+
+test('demo: logs the demo user in and prints where the session is and how to use it', async () => {
+  const cwd = await tempDir();
+  const run = await runCli(['demo', '--user', 'demo27'], { cwd });
+  expect(run.status, run.stderr).toBe(0);
+  const statePath = join(cwd, '.portal-login/state/demo27.json');
+  expect(run.stdout).toContain(`session saved to ${statePath}`);
+  expect(run.stdout).toContain(`newContext({ storageState: '${statePath}' })`);
+  expect((await stat(statePath)).mode & 0o777).toBe(0o600);
+});
+
+test('totp: from the argument, with the seconds left', async () => {
+  const cwd = await tempDir();
+  const run = await runCli(['totp', 'jbsw y3dp ehpk 3pxp'], { cwd });
+  expect(run.status).toBe(0);
+  expect(run.stdout).toMatch(/^\d{6} {2}\(\d+ s left\)\n$/);
+  expect([expected(), TOTP.generate({ secret: Secret.fromBase32(SECRET), timestamp: Date.now() - 30_000 })]).toContain(run.stdout.slice(0, 6));
+});
+
+test('totp: from stdin, as JSON, and from an otpauth URI with its own digits', async () => {
+  const cwd = await tempDir();
+  const piped = await runCli(['totp', '--json'], { cwd, input: `${SECRET}\n` });
+  expect(piped.status).toBe(0);
+  const json = JSON.parse(piped.stdout) as { code: string; secondsLeft: number; digits: number; period: number };
+  expect(json).toMatchObject({ digits: 6, period: 30 });
+  expect(json.secondsLeft).toBeGreaterThan(0);
+  expect(json.secondsLeft).toBeLessThanOrEqual(30);
+  const uri = await runCli(['totp', `otpauth://totp/Broker:me?secret=${SECRET}&digits=8&algorithm=SHA256&issuer=Broker`, '--json'], { cwd });
+  expect(JSON.parse(uri.stdout)).toMatchObject({ digits: 8, algorithm: 'SHA256' });
+  expect(JSON.parse(uri.stdout).code).toMatch(/^\d{8}$/);
+});
+
+test('totp --account reads the secret from the env var the config names (.env supported)', async () => {
+  const cwd = await tempDir();
+  await writeFile(join(cwd, 'portal-login.yaml'), [
+    'portals:', '  broker:', '    loginUrl: https://broker.example/login', '    success: { url: "/dashboard" }', '    totp: { digits: 8 }',
+    'accounts:', '  main:', '    portal: broker', '    username: AB1234', '    passwordEnv: BROKER_PASSWORD', '    totpSecretEnv: BROKER_TOTP', '',
+  ].join('\n'));
+  await writeFile(join(cwd, '.env'), `BROKER_TOTP=${SECRET}\n`);
+  const run = await runCli(['totp', '--account', 'main', '--json'], { cwd });
+  expect(run.status, run.stderr).toBe(0);
+  expect(JSON.parse(run.stdout).digits).toBe(8);
+  const missing = await runCli(['totp', '--account', 'nobody'], { cwd });
+  expect(missing.status).toBe(2);
+});
+
+test('totp: no secret and no terminal, or a bad secret: exit 3 without echoing it', async () => {
+  const cwd = await tempDir();
+  const none = await runCli(['totp'], { cwd });
+  expect(none.status).toBe(3);
+  expect(none.stderr).toContain('error [MISSING_SECRET]');
+  const bad = await runCli(['totp', 'NOTBASE32SECRET0189'], { cwd });
+  expect(bad.status).toBe(3);
+  expect(bad.stderr).not.toContain('NOTBASE32SECRET0189');
+});
+
+test('totp and --help never load Playwright', async () => {
+  const cwd = await tempDir();
+  for (const args of [['totp', SECRET], ['--help'], ['login', '--help']]) {
+    const log = join(cwd, `imports-${args.join('-')}.log`);
+    const run = spawnSync(process.execPath, ['--import', join(ROOT, 'tests/support/import-log-hooks.mjs'), join(ROOT, 'dist/cli/main.js'), ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, IMPORT_LOG: log },
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const imported = await readFile(log, 'utf8');
+    expect(imported).toContain('dist/cli/main.js'); // the hook saw the CLI's own imports
+    expect(imported).not.toMatch(/playwright/);
+  }
+});
+
+test('no command, or an unknown one: usage error, exit 2', async () => {
+  const cwd = await tempDir();
+  const none = await runCli([], { cwd });
+  expect(none.status).toBe(2);
+  expect(none.stderr).toContain('Name a command');
+  const unknown = await runCli(['logni'], { cwd });
+  expect(unknown.status).toBe(2);
+});
