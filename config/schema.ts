@@ -35,12 +35,20 @@ export const successSchema = z
     message: 'say how a successful login is recognised: set at least one of url, selector, cookie, probeUrl',
   });
 
-export const totpParamsSchema = z.strictObject({
-  digits: z.int().min(6).max(10).default(6),
-  period: z.int().min(10).max(300).default(30),
-  algorithm: z.enum(['SHA1', 'SHA256', 'SHA512']).default('SHA1'),
+/** TOTP fields without defaults: accounts override only what they name. */
+const totpFields = {
+  digits: z.int().min(6).max(10),
+  period: z.int().min(10).max(300),
+  algorithm: z.enum(['SHA1', 'SHA256', 'SHA512']),
   /** A code with fewer seconds left than this waits for the next window. */
-  minSecondsLeft: z.number().min(0).max(25).default(5),
+  minSecondsLeft: z.number().min(0).max(25),
+};
+
+export const totpParamsSchema = z.strictObject({
+  digits: totpFields.digits.default(6),
+  period: totpFields.period.default(30),
+  algorithm: totpFields.algorithm.default('SHA1'),
+  minSecondsLeft: totpFields.minSecondsLeft.default(5),
 });
 
 export const portalSchema = z.strictObject({
@@ -62,7 +70,7 @@ export const accountSchema = z.strictObject({
   passwordEnv: envVarName,
   totpSecretEnv: envVarName,
   /** Per-account TOTP parameters override the portal's (and an otpauth URI overrides both). */
-  totp: totpParamsSchema.partial().optional(),
+  totp: z.strictObject(totpFields).partial().optional(),
 });
 
 export const configSchema = z
@@ -72,17 +80,27 @@ export const configSchema = z
     portals: z.record(z.string().min(1), portalSchema),
     accounts: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'account names may use letters, digits, . _ -'), accountSchema),
   })
-  .superRefine((config, ctx) => {
-    for (const [name, account] of Object.entries(config.accounts)) {
-      if (!(account.portal in config.portals)) {
+  // Runs even when other keys are invalid, so every problem is reported at once.
+  .superRefine(
+    (config, ctx) => {
+      const portals = isRecord(config.portals) ? Object.keys(config.portals) : [];
+      const accounts = isRecord(config.accounts) ? Object.entries(config.accounts) : [];
+      for (const [name, account] of accounts) {
+        const portal = isRecord(account) ? account.portal : undefined;
+        if (typeof portal !== 'string' || portal === '' || portals.includes(portal)) continue;
         ctx.addIssue({
           code: 'custom',
           path: ['accounts', name, 'portal'],
-          message: `unknown portal "${account.portal}"; defined portals: ${Object.keys(config.portals).join(', ') || '(none)'}`,
+          message: `unknown portal "${portal}"; defined portals: ${portals.join(', ') || '(none)'}`,
         });
       }
-    }
-  });
+    },
+    { when: () => true },
+  );
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -37,7 +37,8 @@ export class Redactor {
 function encodings(secret: string): string[] {
   const forms = new Set([secret]);
   forms.add(encodeURIComponent(secret));
-  forms.add(encodeURIComponent(secret).replace(/%20/g, '+'));
+  // Browsers form-encode more than encodeURIComponent does (! ' ( ) ~).
+  forms.add(new URLSearchParams({ v: secret }).toString().slice(2));
   forms.add(JSON.stringify(secret).slice(1, -1));
   return [...forms];
 }

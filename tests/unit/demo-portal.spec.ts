@@ -28,7 +28,6 @@ interface Demo {
 }
 
 const it = test.extend<{ demo: Demo }>({
-  // eslint-disable-next-line no-empty-pattern
   demo: async ({}, use) => {
     const clock = { ms: T0 };
     const portal = await startDemoPortal({ now: () => clock.ms });
@@ -57,7 +56,7 @@ function setCookies(response: APIResponse): string[] {
 /** Opens the variant's login form and submits it, without following the redirect. */
 async function submitPassword(api: APIRequestContext, variant: string, username: string, password = DEMO_PASSWORD) {
   const csrf = await csrfOf(await api.get(`/${variant}/login`));
-  const fields = variant === 'plain' ? { q_a1: username, q_b2: password } : { username, password };
+  const fields: Record<string, string> = variant === "plain" ? { q_a1: username, q_b2: password } : { username, password };
   return api.post(`/${variant}/login`, { form: { _csrf: csrf, ...fields }, maxRedirects: 0 });
 }
 
@@ -204,7 +203,8 @@ it('five failures (password and code together) lock the account', async ({ demo 
 it('a POST without the matching _csrf token is rejected with 403', async ({ demo }) => {
   const { api } = demo;
   await api.get('/classic/login'); // sets the demo_csrf cookie
-  for (const form of [{ username: 'demo', password: DEMO_PASSWORD }, { _csrf: 'f'.repeat(32), username: 'demo', password: DEMO_PASSWORD }]) {
+  const forms: Array<Record<string, string>> = [{ username: "demo", password: DEMO_PASSWORD }, { _csrf: "f".repeat(32), username: "demo", password: DEMO_PASSWORD }];
+  for (const form of forms) {
     const response = await api.post('/classic/login', { form, maxRedirects: 0 });
     expect(response.status()).toBe(403);
     expect(await response.text()).toContain('Invalid CSRF token');

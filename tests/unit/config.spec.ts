@@ -1,0 +1,208 @@
+/**
+ * Config: YAML file → validated config with defaults filled once; every
+ * problem reported at once as `dotted.path: message`; accounts selected and
+ * their secrets read from env/.env, reported all together, never echoed.
+ */
+import { expect, test } from '@playwright/test';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveAccounts, selectAccounts } from '../../config/accounts.js';
+import { loadEnv } from '../../config/env.js';
+import { loadConfigFile, validateConfig } from '../../config/load.js';
+import { PortalLoginError } from '../../core/errors.js';
+import { Redactor } from '../../core/redact.js';
+import { codeAt } from '../../totp/code.js';
+import YAML from 'yaml';
+
+const SECRET = 'JBSWY3DPEHPK3PXPGEZDGNBVGY3TQOJQ';
+const PASSWORD = 'correct horse "battery"';
+
+const VALID_YAML = `
+stateDir: ../state
+portals:
+  acme:
+    loginUrl: https://broker.example.com/login
+    success:
+      url: /dashboard
+  beta:
+    loginUrl: https://beta.example.com/
+    success: { cookie: session }
+    totp: { digits: 8, minSecondsLeft: 10 }
+accounts:
+  main:
+    portal: acme
+    username: alice
+    passwordEnv: ACME_PASSWORD
+    totpSecretEnv: ACME_TOTP_SECRET
+  other:
+    portal: beta
+    username: bob
+    passwordEnv: BETA_PASSWORD
+    totpSecretEnv: BETA_TOTP_SECRET
+    totp: { period: 60 }
+`;
+
+let dir: string;
+test.beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'portal-login-config-'));
+});
+test.afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function writeConfig(text: string, name = 'portal-login.yaml'): Promise<string> {
+  await mkdir(join(dir, 'conf'), { recursive: true });
+  const file = join(dir, 'conf', name);
+  await writeFile(file, text);
+  return file;
+}
+
+/** Runs `fn` (sync or async) and returns the PortalLoginError it throws. */
+async function failure(fn: () => unknown): Promise<PortalLoginError> {
+  try {
+    await fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(PortalLoginError);
+    return error as PortalLoginError;
+  }
+  throw new Error('expected a PortalLoginError, nothing was thrown');
+}
+
+const said = (e: PortalLoginError) => `${e.message}\n${e.hint ?? ''}`;
+
+test('a valid YAML file loads with defaults filled and dirs resolved against its folder', async () => {
+  const file = await writeConfig(VALID_YAML);
+  const { config, source } = await loadConfigFile(file);
+  expect(source).toBe(file);
+  expect(config.stateDir).toBe(join(dir, 'state'));
+  expect(config.artifactsDir).toBe(join(dir, 'conf', '.portal-login', 'artifacts'));
+  const acme = config.portals.acme!;
+  expect(acme.totp).toEqual({ digits: 6, period: 30, algorithm: 'SHA1', minSecondsLeft: 5 });
+  expect(acme.blockResources).toBe(true);
+  expect(acme.selectors).toEqual({});
+  expect(acme.storage).toEqual({ indexedDB: false, sessionStorage: false });
+  expect(config.accounts.main).toMatchObject({ portal: 'acme', username: 'alice', passwordEnv: 'ACME_PASSWORD' });
+});
+
+test('every problem is reported at once, with dotted paths and the file name', async () => {
+  const file = await writeConfig(`
+portals:
+  acme:
+    loginUrll: https://broker.example.com/login
+    success: { url: /dashboard }
+  beta:
+    loginUrl: not a url
+    success: {}
+accounts:
+  main: { portal: nope, username: alice, passwordEnv: ACME_PASSWORD, totpSecretEnv: ACME_TOTP }
+  other: { portal: beta, username: bob, passwordEnv: "hunter2!Secret", totpSecretEnv: BETA_TOTP }
+`, 'broken.yaml');
+  const error = await failure(() => loadConfigFile(file));
+  expect(error.code).toBe('CONFIG_INVALID');
+  expect(error.message).toContain(file);
+  const paths = ['portals.acme', 'portals.beta.loginUrl', 'portals.beta.success', 'accounts.main.portal', 'accounts.other.passwordEnv'];
+  for (const path of paths) expect(error.message, `reports ${path}`).toContain(`  - ${path}:`);
+  expect(error.message).toContain('loginUrll');
+  expect(error.message).not.toContain('hunter2!Secret');
+});
+
+test('an account pointing at an unknown portal names the portals that exist', async () => {
+  const error = await failure(() =>
+    validateConfig({ portals: { acme: { loginUrl: 'https://a.example/', success: { url: 'x' } } }, accounts: { main: { portal: 'nope', username: 'a', passwordEnv: 'P', totpSecretEnv: 'T' } } }, 'inline.yaml'),
+  );
+  expect(error.code).toBe('CONFIG_INVALID');
+  expect(error.message).toMatch(/inline\.yaml[\s\S]*accounts\.main\.portal: unknown portal "nope"; defined portals: acme/);
+});
+
+test('a missing file is CONFIG_INVALID and says where it looked', async () => {
+  const error = await failure(() => loadConfigFile(join(dir, 'nowhere.yaml')));
+  expect(error.code).toBe('CONFIG_INVALID');
+  expect(error.message).toContain(join(dir, 'nowhere.yaml'));
+});
+
+test('invalid YAML is CONFIG_INVALID naming the file', async () => {
+  const file = await writeConfig('portals:\n  acme: [unclosed\n  : :\n', 'bad.yaml');
+  const error = await failure(() => loadConfigFile(file));
+  expect(error.code).toBe('CONFIG_INVALID');
+  expect(error.message).toContain(file);
+  expect(error.message).toMatch(/YAML/);
+});
+
+test.describe('accounts', () => {
+  const config = () => validateConfig(YAML.parse(VALID_YAML), 'cfg.yaml');
+  const env = { ACME_PASSWORD: PASSWORD, ACME_TOTP_SECRET: `  ${SECRET.toLowerCase().match(/.{4}/g)!.join(' ')} `, BETA_PASSWORD: 'beta-pass', BETA_TOTP_SECRET: SECRET };
+
+  test('selectAccounts: all when none named; named ones deduplicated', () => {
+    expect(selectAccounts(config(), [], 'cfg.yaml')).toEqual(['main', 'other']);
+    expect(selectAccounts(config(), ['other', 'other'], 'cfg.yaml')).toEqual(['other']);
+  });
+
+  test('unknown account names → UNKNOWN_ACCOUNT naming them and listing the known ones', async () => {
+    const error = await failure(() => selectAccounts(config(), ['main', 'mian', 'ghost'], 'cfg.yaml'));
+    expect(error.code).toBe('UNKNOWN_ACCOUNT');
+    expect(said(error)).toContain('"mian"');
+    expect(said(error)).toContain('"ghost"');
+    expect(said(error)).toMatch(/main, other/);
+  });
+
+  test('missing variables for two accounts → ONE MISSING_SECRET listing all with config paths', async () => {
+    const error = await failure(() => resolveAccounts(config(), ['main', 'other'], { BETA_PASSWORD: 'x', ACME_PASSWORD: '  ' }, 'cfg.yaml', new Redactor()));
+    expect(error.code).toBe('MISSING_SECRET');
+    for (const line of ['ACME_PASSWORD (cfg.yaml: accounts.main.passwordEnv)', 'ACME_TOTP_SECRET (cfg.yaml: accounts.main.totpSecretEnv)', 'BETA_TOTP_SECRET (cfg.yaml: accounts.other.totpSecretEnv)']) {
+      expect(error.message).toContain(line);
+    }
+    expect(error.message).not.toContain('BETA_PASSWORD');
+  });
+
+  test('an env value that is not base32 → SECRET_INVALID naming the variable, not the value', async () => {
+    const bad = 'NOT-A-SECRET-0189-VALUE';
+    const error = await failure(() => resolveAccounts(config(), ['main'], { ...env, ACME_TOTP_SECRET: bad }, 'cfg.yaml', new Redactor()));
+    expect(error.code).toBe('SECRET_INVALID');
+    expect(error.message).toContain('ACME_TOTP_SECRET');
+    expect(said(error)).not.toContain(bad);
+    expect(said(error)).not.toContain('0189');
+  });
+
+  test('TOTP params: account overrides only what it sets, over the portal, over defaults', () => {
+    const [main, other] = resolveAccounts(config(), ['main', 'other'], env, 'cfg.yaml', new Redactor());
+    expect({ digits: main!.totp.digits, period: main!.totp.period, min: main!.minSecondsLeft }).toEqual({ digits: 6, period: 30, min: 5 });
+    // beta sets digits 8 and minSecondsLeft 10; account "other" sets only period 60.
+    expect({ digits: other!.totp.digits, period: other!.totp.period, algorithm: other!.totp.algorithm, min: other!.minSecondsLeft })
+      .toEqual({ digits: 8, period: 60, algorithm: 'SHA1', min: 10 });
+  });
+
+  test('resolved accounts carry the secrets, and the redactor now hides them', () => {
+    const redactor = new Redactor();
+    const [main] = resolveAccounts(config(), ['main'], env, 'cfg.yaml', redactor);
+    expect(main!.password).toBe(PASSWORD);
+    expect(main!.totp.secret.base32).toBe(SECRET);
+    expect(codeAt(main!.totp, 0)).toMatch(/^\d{6}$/);
+    const log = `user=alice pw=${PASSWORD} raw=${env.ACME_TOTP_SECRET} b32=${SECRET} json=${JSON.stringify({ p: PASSWORD })}`;
+    const out = redactor.redact(log);
+    for (const secret of [PASSWORD, SECRET, env.ACME_TOTP_SECRET.trim(), 'horse \\"battery\\"']) expect(out).not.toContain(secret);
+    expect(out).toContain('user=alice');
+    expect(redactor.leaks(out)).toBe(false);
+  });
+});
+
+test.describe('loadEnv', () => {
+  test('.env values are used, real env wins, process.env is untouched', async () => {
+    const dotenv = join(dir, '.env');
+    await writeFile(dotenv, 'PL_TEST_ONLY_IN_FILE=from-file\nPL_TEST_IN_BOTH=from-file\n');
+    const before = { ...process.env };
+    const env = loadEnv({ dotenvPath: dotenv, processEnv: { PL_TEST_IN_BOTH: 'real', PL_TEST_REAL_ONLY: 'real-only' } });
+    expect(env.PL_TEST_ONLY_IN_FILE).toBe('from-file');
+    expect(env.PL_TEST_IN_BOTH).toBe('real');
+    expect(env.PL_TEST_REAL_ONLY).toBe('real-only');
+    const defaulted = loadEnv({ dotenvPath: dotenv });
+    expect(defaulted.PL_TEST_ONLY_IN_FILE).toBe('from-file');
+    expect(defaulted.PATH).toBe(process.env.PATH);
+    expect(process.env).toEqual(before);
+    expect(process.env.PL_TEST_ONLY_IN_FILE).toBeUndefined();
+  });
+
+  test('no .env file: just the given environment', () => {
+    expect(loadEnv({ dotenvPath: join(dir, 'absent.env'), processEnv: { A: '1', B: undefined } })).toEqual({ A: '1' });
+  });
+});

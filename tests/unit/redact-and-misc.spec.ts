@@ -1,0 +1,198 @@
+/**
+ * Small pure helpers: the redactor, clock-skew measurement, portal error
+ * classification, browser discovery, Chromium flags and exit statuses.
+ */
+import { expect, test } from '@playwright/test';
+import { accessSync, constants } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findBrowser, INSTALL_HINT } from '../../browser/find-browser.js';
+import { chromiumArgs } from '../../browser/launch.js';
+import { EXIT_INTERNAL_ERROR, EXIT_STATUS, PortalLoginError, type ErrorCode } from '../../core/errors.js';
+import { REDACTED, Redactor } from '../../core/redact.js';
+import { classifyPortalError } from '../../flows/classify.js';
+import { measureSkew } from '../../flows/clock-skew.js';
+
+const redactorFor = (...secrets: string[]) => {
+  const r = new Redactor();
+  for (const s of secrets) r.add(s);
+  return r;
+};
+/** What a browser puts in a form POST body (WHATWG application/x-www-form-urlencoded). */
+const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
+
+test.describe('Redactor', () => {
+  test('redacts the raw, URL-encoded and JSON-escaped forms', () => {
+    const password = 'p@ss/w0rd?&= "q" \\ end';
+    const r = redactorFor(password);
+    const text = [`raw ${password}`, `url ?pw=${encodeURIComponent(password)}`, `json ${JSON.stringify({ password })}`].join('\n');
+    const out = r.redact(text);
+    expect(out).toBe(['raw [REDACTED]', 'url ?pw=[REDACTED]', 'json {"password":"[REDACTED]"}'].join('\n'));
+    expect(r.leaks(text)).toBe(true);
+    expect(r.leaks(out)).toBe(false);
+  });
+
+  test('redacts the form-encoded form (space → +)', () => {
+    const password = 'correct horse battery';
+    expect(formEncode(password)).toBe('correct+horse+battery');
+    expect(redactorFor(password).redact(`user=alice&password=${formEncode(password)}`)).toBe('user=alice&password=[REDACTED]');
+  });
+
+  for (const password of ['p@ss w0rd!', "it's (mine)", 'tilde~pass']) {
+    test(`redacts a browser form body for ${JSON.stringify(password)}`, () => {
+      const body = `user=alice&password=${formEncode(password)}`;
+      expect(redactorFor(password).redact(body)).toBe(`user=alice&password=${REDACTED}`);
+    });
+  }
+
+  test('numeric codes are redacted only when not part of a longer number', () => {
+    const r = redactorFor('123456');
+    const cases: Array<[string, string]> = [
+      ['code=123456', 'code=[REDACTED]'],
+      ['{"otp":"123456"}', '{"otp":"[REDACTED]"}'],
+      ['123456', '[REDACTED]'],
+      ['x123456y', 'x[REDACTED]y'],
+      ['91234567', '91234567'],
+      ['1234567', '1234567'],
+      ['0123456', '0123456'],
+      ['order 9123456 and 123456', 'order 9123456 and [REDACTED]'],
+    ];
+    for (const [input, expected] of cases) expect(r.redact(input), input).toBe(expected);
+    expect(r.leaks('91234567')).toBe(false);
+    expect(r.leaks('code 123456.')).toBe(true);
+  });
+
+  test('the longest secret wins; tiny or missing secrets are ignored', () => {
+    const r = redactorFor('abcd', 'abcdefgh');
+    expect(r.redact('[abcdefgh] [abcd]')).toBe('[[REDACTED]] [[REDACTED]]');
+    const none = redactorFor('abc', '');
+    none.add(undefined);
+    expect(none.redact('abc def')).toBe('abc def');
+    expect(none.list()).toEqual([]);
+  });
+});
+
+test.describe('measureSkew', () => {
+  const SENT = Date.UTC(2026, 0, 5, 9, 0, 10) + 123;
+  const RECEIVED = SENT + 250;
+  const MID = (SENT + RECEIVED) / 2;
+  /** The Date header a portal whose clock is `offsetMs` off would send, at sub-second phase `phaseMs`. */
+  const header = (offsetMs: number, phaseMs = 0) => new Date(MID + offsetMs + phaseMs).toUTCString();
+
+  test('missing or unparseable header → 0', () => {
+    for (const h of [undefined, '', 'garbage', 'Mon, 99 Foo 2026']) expect(measureSkew(h, SENT, RECEIVED), String(h)).toBe(0);
+  });
+
+  test('within 2 s → 0 (header resolution is one second)', () => {
+    for (const offset of [0, 900, -900, 1_400, -1_400]) expect(measureSkew(header(offset), SENT, RECEIVED), `${offset}`).toBe(0);
+  });
+
+  test('45 s ahead → about +45000 ms, 45 s behind → about -45000 ms', () => {
+    for (let phase = 0; phase < 1_000; phase += 97) {
+      const ahead = measureSkew(header(45_000, phase), SENT + phase, RECEIVED + phase);
+      expect(Math.abs(ahead - 45_000), `phase ${phase}: ${ahead}`).toBeLessThanOrEqual(600);
+      const behind = measureSkew(header(-45_000, phase), SENT + phase, RECEIVED + phase);
+      expect(behind).toBeLessThan(0);
+      expect(Math.abs(behind + 45_000), `phase ${phase}: ${behind}`).toBeLessThanOrEqual(600);
+    }
+  });
+});
+
+test('classifyPortalError: lockouts and captchas win at any stage; otherwise the stage decides', () => {
+  const rows: Array<[message: string, credentials: ErrorCode, code: ErrorCode]> = [
+    ['Your account is locked. Contact support.', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED'],
+    ['Account locked after failed attempts', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED'],
+    ['Too many attempts, try again in 30 minutes', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED'],
+    ['TOO MANY REQUESTS', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED'],
+    ['Invalid password. 2 attempts left before your account is locked.', 'BAD_CREDENTIALS', 'CODE_REJECTED'],
+    ['Invalid username or password', 'BAD_CREDENTIALS', 'CODE_REJECTED'],
+    ['Incorrect password. Please try again.', 'BAD_CREDENTIALS', 'CODE_REJECTED'],
+    ['Invalid TOTP. Check your authenticator clock.', 'BAD_CREDENTIALS', 'CODE_REJECTED'],
+    ['Please complete the CAPTCHA', 'CAPTCHA', 'CAPTCHA'],
+    ["Confirm you're not a robot", 'CAPTCHA', 'CAPTCHA'],
+    ['Verify you are human', 'CAPTCHA', 'CAPTCHA'],
+  ];
+  for (const [message, credentials, code] of rows) {
+    expect(classifyPortalError('credentials', message), `credentials: ${message}`).toBe(credentials);
+    expect(classifyPortalError('code', message), `code: ${message}`).toBe(code);
+  }
+});
+
+test.describe('findBrowser', () => {
+  let dir: string;
+  test.beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'portal-login-browser-'));
+  });
+  test.afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const script = async (name: string, mode: number) => {
+    const path = join(dir, name);
+    await writeFile(path, '#!/bin/sh\nexit 0\n');
+    await chmod(path, mode);
+    return path;
+  };
+
+  test('PORTAL_LOGIN_BROWSER pointing at a non-executable → BROWSER_NOT_FOUND with the install hint', async () => {
+    for (const path of [await script('not-exec', 0o644), join(dir, 'missing')]) {
+      let caught: unknown;
+      try {
+        findBrowser({ PORTAL_LOGIN_BROWSER: path, PATH: '' }, undefined);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(PortalLoginError);
+      expect((caught as PortalLoginError).code).toBe('BROWSER_NOT_FOUND');
+      expect((caught as PortalLoginError).message).toContain(path);
+      expect((caught as PortalLoginError).hint).toBe(INSTALL_HINT);
+    }
+  });
+
+  test('PORTAL_LOGIN_BROWSER at an executable is used, before Playwright\'s browser', async () => {
+    const path = await script('my-chrome', 0o755);
+    expect(findBrowser({ PORTAL_LOGIN_BROWSER: path }, path)).toEqual({ executablePath: path, source: 'PORTAL_LOGIN_BROWSER' });
+  });
+
+  test('Playwright\'s browser when it is installed, else a chromium on PATH', async () => {
+    const pw = await script('pw-chromium', 0o755);
+    expect(findBrowser({ PATH: '' }, pw)).toEqual({ executablePath: undefined, source: 'playwright' });
+    const onPath = await script('chromium', 0o755);
+    expect(findBrowser({ PATH: dir }, join(dir, 'not-installed'))).toEqual({ executablePath: onPath, source: 'system' });
+  });
+
+  test('empty PATH, no Playwright browser: /usr/bin/chromium is found as system', () => {
+    let present = true;
+    try {
+      accessSync('/usr/bin/chromium', constants.X_OK);
+    } catch {
+      present = false;
+    }
+    test.skip(!present, 'needs /usr/bin/chromium on this machine');
+    expect(findBrowser({ PATH: '' }, undefined)).toEqual({ executablePath: '/usr/bin/chromium', source: 'system' });
+  });
+
+  test('the install hint says how to get a browser', () => {
+    expect(INSTALL_HINT).toContain('npx playwright install chromium');
+    expect(INSTALL_HINT).toContain('apt-get install');
+    expect(INSTALL_HINT).toContain('PORTAL_LOGIN_BROWSER');
+  });
+});
+
+test('chromiumArgs: network flags always, --no-sandbox only as root', () => {
+  const network = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+  expect(chromiumArgs(true)).toEqual(expect.arrayContaining(['--no-sandbox', ...network]));
+  expect(chromiumArgs(false)).toEqual(expect.arrayContaining(network));
+  expect(chromiumArgs(false)).not.toContain('--no-sandbox');
+});
+
+test('EXIT_STATUS: the failures a user acts on have distinct statuses, none 0 or 1', () => {
+  const codes: ErrorCode[] = ['BAD_CREDENTIALS', 'CODE_REJECTED', 'ACCOUNT_LOCKED', 'CAPTCHA', 'TIMEOUT', 'BROWSER_NOT_FOUND', 'MISSING_SECRET', 'CONFIG_INVALID'];
+  const statuses = codes.map((c) => EXIT_STATUS[c]);
+  expect(new Set(statuses).size).toBe(codes.length);
+  for (const [i, s] of statuses.entries()) {
+    expect(Number.isInteger(s) && s > 1 && s < 126, `${codes[i]} → ${s}`).toBe(true);
+  }
+  expect(EXIT_INTERNAL_ERROR).toBe(1);
+  expect(new PortalLoginError('CAPTCHA', 'x').exitStatus).toBe(EXIT_STATUS.CAPTCHA);
+});
