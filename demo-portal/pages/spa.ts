@@ -46,6 +46,7 @@ function renderCode(interim, username) {
     const { ok, data } = await api('verify', { code: code.value.trim() }, interim);
     if (!ok) return showError(data.error);
     localStorage.setItem('demo_token', data.token);
+    sessionStorage.setItem('demo_tab', 'signed-in');
     location.hash = '#/dashboard';
     renderDashboard(username);
   };

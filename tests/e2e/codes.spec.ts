@@ -2,21 +2,13 @@
  * Codes: never the same code twice for one secret (even from two processes
  * at once), and a rejected code is retried exactly once, from a new window.
  */
-import { test, expect } from '@playwright/test';
-import { startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
+import { test, expect } from '../support/fixtures.js';
 import { secondsLeft } from '../../totp/code.js';
 import { demoWorkspace, runCli } from '../support/cli.js';
 import { useWindowElsewhere } from '../support/portal-http.js';
 
-let portal: DemoPortal;
-test.beforeEach(async () => {
-  portal = await startDemoPortal();
-});
-test.afterEach(async () => {
-  await portal.close();
-});
 
-test('two processes logging in the same account at once never send the same code', async () => {
+test('two processes logging in the same account at once never send the same code', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo24']);
   const [a, b] = await Promise.all([
     runCli(['login', '--config', ws.configPath, '--state-dir', ws.stateDir], { cwd: ws.dir, env: ws.env }),
@@ -30,7 +22,7 @@ test('two processes logging in the same account at once never send the same code
   expect(a.stderr + b.stderr).toContain('Waiting'); // the second one waited for the next window
 });
 
-test('a rejected code is retried once, with a code from a new window', async () => {
+test('a rejected code is retried once, with a code from a new window', async ({ portal }) => {
   // Use the current window elsewhere early in the window, so the tool's first code is a replay.
   while (secondsLeft(Date.now(), 30) < 20) await new Promise((r) => setTimeout(r, 250));
   const usedElsewhere = await useWindowElsewhere(portal, 'demo25', Date.now());
@@ -47,7 +39,7 @@ test('a rejected code is retried once, with a code from a new window', async () 
   expect(more).toEqual([]);
 });
 
-test('a wrong TOTP secret: two codes from two windows, then exit 5', async () => {
+test('a wrong TOTP secret: two codes from two windows, then exit 5', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo26'], (c) => {
     c.portals!.classic!.totp = { minSecondsLeft: 0 };
   });

@@ -3,24 +3,16 @@
  * status, leaves the last good session alone, and never retries what could
  * lock the account.
  */
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../support/fixtures.js';
 import { createServer } from 'node:http';
 import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
 import { demoWorkspace, runCli } from '../support/cli.js';
 import { lockUser } from '../support/portal-http.js';
 
-let portal: DemoPortal;
-test.beforeEach(async () => {
-  portal = await startDemoPortal();
-});
-test.afterEach(async () => {
-  await portal.close();
-});
 
-test('wrong password: exit 4, tried exactly once, last good session kept', async () => {
+test('wrong password: exit 4, tried exactly once, last good session kept', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo11']);
   const statePath = join(ws.stateDir, 'demo11.json');
   await mkdir(ws.stateDir, { recursive: true });
@@ -35,7 +27,7 @@ test('wrong password: exit 4, tried exactly once, last good session kept', async
   expect(run.stderr).not.toContain('not-the-password');
 });
 
-test('locked account: exit 6 and not retried', async () => {
+test('locked account: exit 6 and not retried', async ({ portal }) => {
   await lockUser(portal, 'demo12');
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo12']);
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
@@ -44,7 +36,7 @@ test('locked account: exit 6 and not retried', async () => {
   expect(portal.loginAttempts('demo12')).toBe(6);
 });
 
-test('captcha page: exit 7 with a screenshot', async () => {
+test('captcha page: exit 7 with a screenshot', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['captcha'], ['demo13'], (c) => {
     c.portals!.captcha!.success = { url: '/dashboard$' };
   });
@@ -55,7 +47,7 @@ test('captcha page: exit 7 with a screenshot', async () => {
   expect((await stat(shot!)).size).toBeGreaterThan(1000);
 });
 
-test('a page with no login form: exit 8 UNEXPECTED_PAGE with a screenshot', async () => {
+test('a page with no login form: exit 8 UNEXPECTED_PAGE with a screenshot', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo14'], (c) => {
     c.portals!.classic!.loginUrl = `${portal.url}/`;
   });
@@ -65,7 +57,7 @@ test('a page with no login form: exit 8 UNEXPECTED_PAGE with a screenshot', asyn
   expect(run.stderr).toMatch(/screenshot \(fields masked\): .*demo14-.*\.png/);
 });
 
-test('a selector that matches nothing: exit 8 naming the config key, with a screenshot', async () => {
+test('a selector that matches nothing: exit 8 naming the config key, with a screenshot', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo15'], (c) => {
     c.portals!.classic!.selectors = { username: '#no-such-field' };
   });
@@ -77,7 +69,7 @@ test('a selector that matches nothing: exit 8 naming the config key, with a scre
   expect((await stat(shot!)).mode & 0o777).toBe(0o600);
 });
 
-test('a portal that never answers: exit 9 TIMEOUT', async () => {
+test('a portal that never answers: exit 9 TIMEOUT', async ({ portal }) => {
   const silent = createServer(() => {}).listen(0, '127.0.0.1');
   await new Promise((r) => silent.once('listening', r));
   const port = (silent.address() as { port: number }).port;
@@ -94,7 +86,7 @@ test('a portal that never answers: exit 9 TIMEOUT', async () => {
   }
 });
 
-test('no browser at PORTAL_LOGIN_BROWSER: exit 10 with how to install one', async () => {
+test('no browser at PORTAL_LOGIN_BROWSER: exit 10 with how to install one', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo17']);
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: { ...ws.env, PORTAL_LOGIN_BROWSER: '/nonexistent/chrome' } });
   expect(run.status).toBe(10);
@@ -102,7 +94,7 @@ test('no browser at PORTAL_LOGIN_BROWSER: exit 10 with how to install one', asyn
   expect(run.stderr).toContain('npx playwright install chromium');
 });
 
-test('missing env vars: exit 3 listing every one, before any browser starts', async () => {
+test('missing env vars: exit 3 listing every one, before any browser starts', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo18', 'demo19']);
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: { DEMO18_PASSWORD: ws.env.DEMO18_PASSWORD! } });
   expect(run.status).toBe(3);
@@ -111,7 +103,7 @@ test('missing env vars: exit 3 listing every one, before any browser starts', as
   expect(portal.loginAttempts('demo18')).toBe(0);
 });
 
-test('.env supplies secrets; a bad base32 secret is exit 3 and never printed', async () => {
+test('.env supplies secrets; a bad base32 secret is exit 3 and never printed', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo20']);
   await writeFile(join(ws.dir, '.env'), `DEMO20_PASSWORD=${ws.env.DEMO20_PASSWORD}\nDEMO20_TOTP_SECRET=JBSW1Y3DP-EHPK3PXP0SECRET\n`);
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir });
@@ -121,7 +113,7 @@ test('.env supplies secrets; a bad base32 secret is exit 3 and never printed', a
   expect(run.stderr).not.toMatch(/JBSW1Y3DP|EHPK3PXP/);
 });
 
-test('config errors: exit 2, every problem with its path; unknown account and option: exit 2', async () => {
+test('config errors: exit 2, every problem with its path; unknown account and option: exit 2', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo21'], (c) => {
     (c.portals!.classic as Record<string, unknown>).loginUrll = 'typo';
     c.accounts!.demo21!.portal = 'nowhere';

@@ -2,25 +2,17 @@
  * Every demo portal variant logs in with zero selectors through the real
  * CLI, and the saved state is a usable, private Playwright storageState.
  */
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../support/fixtures.js';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
 import type { DemoVariant } from '../../demo-portal/variants.js';
 import { demoWorkspace, runCli } from '../support/cli.js';
 
-let portal: DemoPortal;
-test.beforeEach(async () => {
-  portal = await startDemoPortal();
-});
-test.afterEach(async () => {
-  await portal.close();
-});
 
 const DASHBOARD: Record<string, string> = { classic: '/classic/dashboard', boxes: '/boxes/dashboard', plain: '/plain/dashboard', skewed: '/skewed/dashboard', spa: '/spa/#/dashboard' };
 
 for (const variant of ['classic', 'boxes', 'spa', 'plain', 'skewed'] as DemoVariant[]) {
-  test(`${variant}: logs in without selectors and saves a loadable 0600 session`, async ({ browser }) => {
+  test(`${variant}: logs in without selectors and saves a loadable 0600 session`, async ({ portal, browser }) => {
     const ws = await demoWorkspace(portal.url, [variant], ['demo07']);
     const run = await runCli(['login', '--config', ws.configPath, '--json'], { cwd: ws.dir, env: ws.env });
     expect(run.status, run.stderr).toBe(0);
@@ -50,7 +42,7 @@ for (const variant of ['classic', 'boxes', 'spa', 'plain', 'skewed'] as DemoVari
   });
 }
 
-test('several accounts in one run: each gets its own state file', async () => {
+test('several accounts in one run: each gets its own state file', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo08', 'demo10']);
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
   expect(run.status, run.stderr).toBe(0);
@@ -59,10 +51,21 @@ test('several accounts in one run: each gets its own state file', async () => {
   for (const name of ['demo08', 'demo10']) expect((await stat(join(ws.stateDir, `${name}.json`))).mode & 0o777).toBe(0o600);
 });
 
-test('explicit selectors in the config override detection', async () => {
+test('explicit selectors in the config override detection', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo09'], (config) => {
     config.portals!.classic!.selectors = { username: '#username', password: 'input[name=password]', submit: 'form button', code: 'input[name=code]', codeSubmit: 'form button' };
   });
   const run = await runCli(['login', 'demo09', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
   expect(run.status, run.stderr).toBe(0);
+});
+
+test('storage switches: sessionStorage and IndexedDB are saved when the portal keeps tokens there', async ({ portal }) => {
+  const ws = await demoWorkspace(portal.url, ['spa'], ['demo28'], (config) => {
+    config.portals!.spa!.storage = { sessionStorage: true, indexedDB: true };
+  });
+  const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
+  expect(run.status, run.stderr).toBe(0);
+  const file = join(ws.stateDir, 'demo28.session-storage.json');
+  expect((await stat(file)).mode & 0o777).toBe(0o600);
+  expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ [portal.url]: { demo_tab: 'signed-in' } });
 });
