@@ -1,5 +1,5 @@
 import { defineConfig, chromium } from '@playwright/test';
-import { findBrowser } from './browser/find-browser.js';
+import { findBrowser, playwrightExecutablePath } from './browser/find-browser.js';
 import { chromiumArgs } from './browser/launch.js';
 import { DEMO_PORT, DEMO_URL, SETUP_STATE_DIR } from './tests/support/shared-demo.js';
 
@@ -12,14 +12,7 @@ import { DEMO_PORT, DEMO_URL, SETUP_STATE_DIR } from './tests/support/shared-dem
  *   storageState; `logged-in` starts every test already signed in from it.
  */
 
-function playwrightChromium(): string | undefined {
-  try {
-    return chromium.executablePath();
-  } catch {
-    return undefined;
-  }
-}
-const browser = findBrowser(process.env, playwrightChromium());
+const browser = findBrowser(process.env, playwrightExecutablePath(chromium));
 
 export default defineConfig({
   testDir: './tests',

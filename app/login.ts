@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import type { ResolvedAccount } from '../config/accounts.js';
-import { blockHeavyResources, launchBrowser } from '../browser/launch.js';
+import { blockHeavyResources } from '../browser/launch.js';
 import { totpCodeSource } from '../codes/totp-source.js';
 import { offsetClock, systemClock, type Clock } from '../core/clock.js';
 import { PortalLoginError } from '../core/errors.js';
@@ -13,11 +13,12 @@ import { describeSession, saveSession, sessionPaths, type StorageState } from '.
 import { fileStepLedger } from '../totp/step-ledger.js';
 
 export interface LoginOptions {
+  /** The browser to log in with (started early by the caller, who also closes it). */
+  browser: Promise<Browser>;
   stateDir: string;
   artifactsDir: string;
   /** Config file name, for error messages. */
   source: string;
-  headed: boolean;
   /** Per-step timeout (ms). */
   timeoutMs: number;
   trace: boolean;
@@ -32,14 +33,10 @@ export type AccountResult =
 
 /** Logs every account in in one browser (a context each), one after another. */
 export async function loginAccounts(accounts: ResolvedAccount[], options: LoginOptions): Promise<AccountResult[]> {
-  const browser = await launchBrowser({ headed: options.headed });
-  try {
-    const results: AccountResult[] = [];
-    for (const account of accounts) results.push(await loginOne(browser, account, options));
-    return results;
-  } finally {
-    await browser.close();
-  }
+  const browser = await options.browser;
+  const results: AccountResult[] = [];
+  for (const account of accounts) results.push(await loginOne(browser, account, options));
+  return results;
 }
 
 async function loginOne(browser: Browser, account: ResolvedAccount, options: LoginOptions): Promise<AccountResult> {

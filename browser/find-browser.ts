@@ -34,6 +34,15 @@ export function findBrowser(env: NodeJS.ProcessEnv, playwrightExecutable: string
   });
 }
 
+/** Where Playwright's own Chromium would be, or undefined when Playwright cannot say. */
+export function playwrightExecutablePath(browserType: { executablePath(): string }): string | undefined {
+  try {
+    return browserType.executablePath();
+  } catch {
+    return undefined;
+  }
+}
+
 function findOnPath(names: string[], path: string): string | undefined {
   const dirs = [...path.split(delimiter).filter(Boolean), '/usr/bin', '/usr/local/bin', '/snap/bin'];
   for (const name of names) {

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext } from 'playwright';
+import type { Browser, BrowserContext, BrowserType } from 'playwright';
 import { PortalLoginError } from '../core/errors.js';
-import { findBrowser, INSTALL_HINT } from './find-browser.js';
+import { findBrowser, INSTALL_HINT, playwrightExecutablePath, type FoundBrowser } from './find-browser.js';
 
 /**
  * Flags for a closed network and for root: without the background-networking
@@ -17,26 +17,56 @@ export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Loads Playwright (only commands that drive a browser pay for it) and starts Chromium. */
-export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
+/** Loads Playwright (only commands that drive a browser pay for it) and finds the Chromium to drive. */
+export async function resolveBrowser(env: NodeJS.ProcessEnv = process.env): Promise<{ chromium: BrowserType; found: FoundBrowser }> {
   const { chromium } = await import('playwright');
-  let playwrightPath: string | undefined;
-  try {
-    playwrightPath = chromium.executablePath();
-  } catch {
-    playwrightPath = undefined;
-  }
-  const found = findBrowser(options.env ?? process.env, playwrightPath);
-  try {
-    return await chromium.launch({
-      headless: !options.headed,
-      executablePath: found.executablePath,
-      args: chromiumArgs(process.getuid?.() === 0),
+  return { chromium, found: findBrowser(env, playwrightExecutablePath(chromium)) };
+}
+
+export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
+  return (await startLaunch(options)).browser;
+}
+
+/** Resolves once Chromium's launch has begun (Playwright loaded, process spawning), with the pending browser. */
+async function startLaunch(options: LaunchOptions): Promise<{ browser: Promise<Browser> }> {
+  const { chromium, found } = await resolveBrowser(options.env);
+  const browser = chromium
+    .launch({ headless: !options.headed, executablePath: found.executablePath, args: chromiumArgs(process.getuid?.() === 0) })
+    .catch((error: unknown) => {
+      const first = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw new PortalLoginError('BROWSER_NOT_FOUND', `Could not start ${found.executablePath ?? 'Playwright\'s Chromium'}: ${first}`, { hint: INSTALL_HINT, cause: error });
     });
-  } catch (error) {
-    const first = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new PortalLoginError('BROWSER_NOT_FOUND', `Could not start ${found.executablePath ?? 'Playwright\'s Chromium'}: ${first}`, { hint: INSTALL_HINT, cause: error });
-  }
+  return { browser };
+}
+
+export interface BrowserInBackground {
+  /** Resolves once Chromium is spawning (or its launch failed): the time to do other work while it boots. */
+  booting: Promise<void>;
+  /** Resolves to the started browser; rejects with the launch error when awaited. */
+  browser: Promise<Browser>;
+  /** Closes the browser if it started; never throws; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Chromium now so it boots while the caller reads config and secrets
+ * (measured in bench/: see README "Measured"). A launch error surfaces only
+ * where `browser` is awaited.
+ */
+export function launchInBackground(options: LaunchOptions): BrowserInBackground {
+  const launch = startLaunch(options);
+  const browser = launch.then((l) => l.browser);
+  browser.catch(() => undefined); // handled where awaited; not an unhandled rejection meanwhile
+  let closing: Promise<void> | undefined;
+  return {
+    booting: launch.then(() => undefined, () => undefined),
+    browser,
+    close: () =>
+      (closing ??= (async () => {
+        const started = await browser.catch(() => undefined);
+        await started?.close();
+      })()),
+  };
 }
 
 /** Aborts image, font and media requests: a login page needs none of them. */

@@ -1,3 +1,4 @@
+import type { BrowserInBackground } from '../browser/launch.js';
 import { Redactor } from '../core/redact.js';
 import { createLogger, type Logger } from '../core/log.js';
 
@@ -10,10 +11,17 @@ export interface CliContext {
   err: (text: string) => void;
   /** One per run: every secret read is registered here before anything is printed. */
   redactor: Redactor;
+  /** Chromium started before the CLI parsed its arguments (see cli/early-browser.ts). */
+  earlyBrowser?: EarlyBrowser;
 }
 
-export function processContext(): CliContext {
+export interface EarlyBrowser extends BrowserInBackground {
+  headed: boolean;
+}
+
+export function processContext(earlyBrowser?: EarlyBrowser): CliContext {
   return {
+    earlyBrowser,
     cwd: process.cwd(),
     env: process.env,
     stdin: process.stdin,

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { PortalLoginError } from '../core/errors.js';
 import { processContext, type CliContext } from './context.js';
+import { launchEarly } from './early-browser.js';
 import { reportThrown } from './report.js';
 
 const DEFAULT_CONFIG = 'portal-login.yaml';
@@ -25,6 +24,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     trace: { type: 'boolean', default: false, describe: 'On failure, also save a Playwright trace (secrets scrubbed)' },
   } as const;
   try {
+    const { default: yargs } = await import('yargs');
     await yargs(argv)
       .scriptName('portal-login')
       .usage('$0 <command> [options]')
@@ -73,8 +73,15 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     return status;
   } catch (thrown) {
     return reportThrown(ctx, thrown);
+  } finally {
+    await ctx.earlyBrowser?.close();
   }
 }
 
-const ctx = processContext();
-process.exitCode = await main(hideBin(process.argv), ctx);
+// `portal-login totp | head -c6` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+const argv = process.argv.slice(2);
+const ctx = processContext(launchEarly(argv, process.env));
+process.exitCode = await main(argv, ctx);

@@ -14,9 +14,8 @@ export async function enterCode(page: Page, code: string, fields: number): Promi
   for (let i = 0; i < fields; i++) await fillTagged(page, `code-${i}`, code[i] ?? '');
 }
 
-/** Clicks the tagged submit control, or presses Enter in `lastField` when the form has none. */
-export async function submit(page: Page, submitTag: string, lastField: string): Promise<void> {
-  const button = tagged(page, submitTag);
-  if ((await button.count()) > 0) await button.first().click();
+/** Clicks the tagged submit control, or presses Enter in `lastField` when the scan found none. */
+export async function submit(page: Page, hasSubmit: boolean, submitTag: string, lastField: string): Promise<void> {
+  if (hasSubmit) await tagged(page, submitTag).first().click();
   else await tagged(page, lastField).press('Enter');
 }

@@ -8,7 +8,7 @@ import { classifyPortalError } from './classify.js';
 import { measureSkew } from './clock-skew.js';
 import { enterCode, fillTagged, submit } from './fill.js';
 import { DEFAULT_ERROR_SELECTOR, type ScanInput, type ScanResult } from './page-scan.js';
-import { forgetShownErrors, waitForScreen } from './screens.js';
+import { waitForScreen } from './screens.js';
 import { failedSuccessChecks } from './success.js';
 
 export interface FormLoginInput {
@@ -55,8 +55,7 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
   if (credentials.screen !== 'credentials') throw noCredentialForm(input, credentials);
   await fillTagged(page, 'username', input.username);
   await fillTagged(page, 'password', input.password);
-  await forgetShownErrors(page, scan.errorSelector);
-  await submit(page, 'submit', 'password');
+  await submit(page, credentials.hasSubmit === true, 'submit', 'password');
   log.info('Submitted username and password.');
 
   let screen = await waitForScreen(page, scan, 'after-credentials', input.timeoutMs);
@@ -70,8 +69,7 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
       });
       input.redactor.add(issued.code);
       await enterCode(page, issued.code, screen.codeFields ?? 1);
-      await forgetShownErrors(page, scan.errorSelector);
-      await submit(page, 'code-submit', `code-${(screen.codeFields ?? 1) - 1}`);
+      await submit(page, screen.hasSubmit === true, 'code-submit', `code-${(screen.codeFields ?? 1) - 1}`);
       codesSubmitted++;
       log.info(`Submitted the verification code (${issued.label}).`);
       const after = await waitForScreen(page, scan, 'after-code', input.timeoutMs);
@@ -81,8 +79,7 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
         break;
       }
       log.warn('The portal rejected the code; retrying once with a code from a new time window.');
-      await forgetShownErrors(page, scan.errorSelector);
-      screen = await waitForScreen(page, scan, 'after-credentials', input.timeoutMs);
+      screen = await waitForScreen(page, { ...scan, forgetErrors: true }, 'after-credentials', input.timeoutMs);
       if (screen.screen !== 'code') break;
     }
   }

@@ -18,6 +18,8 @@ export interface ScanInput {
   successSelector?: string;
   /** Return a 'none' result instead of null when nothing matched (to explain a timeout). */
   diagnose?: boolean;
+  /** Treat the error messages shown now as old (after a rejected code, before scanning for the code screen again). */
+  forgetErrors?: boolean;
 }
 
 export type Screen = 'credentials' | 'code' | 'error' | 'captcha' | 'success' | 'left' | 'none';
@@ -29,6 +31,8 @@ export interface ScanResult {
   codeFields?: number;
   /** Explicit selectors from the config that matched nothing visible. */
   unmatched: string[];
+  /** Whether a submit control was tagged (else the flow presses Enter). */
+  hasSubmit?: boolean;
 }
 
 export const TAG = 'data-portal-login';
@@ -72,6 +76,22 @@ export function scanPage(input: ScanInput): ScanResult | null {
       .filter(Boolean)
       .join(' ');
   };
+  // Errors visible when a form is found are old news: a later scan must not take them
+  // for the answer to the next submit. A mutation un-marks one (a single-page app
+  // that rewrites the same message is answering again).
+  const forgetVisibleErrors = () => {
+    for (const el of all(input.errorSelector)) {
+      if ((el.textContent ?? '').trim() === '' || el.hasAttribute(STALE_ATTR)) continue;
+      el.setAttribute(STALE_ATTR, '');
+      const observer = new MutationObserver(() => {
+        el.removeAttribute(STALE_ATTR);
+        observer.disconnect();
+      });
+      observer.observe(el, { childList: true, characterData: true, subtree: true });
+    }
+  };
+  if (input.forgetErrors) forgetVisibleErrors();
+
   const textInputs = all('input:not([type]), input[type=text], input[type=email], input[type=tel], input[type=number], input[type=password]');
   const tag = (el: Element, name: string) => el.setAttribute(TAG_ATTR, name);
 
@@ -132,33 +152,17 @@ export function scanPage(input: ScanInput): ScanResult | null {
     tag(password[0]!, 'password');
     const submit = submitFor(password[0], 'submit');
     if (submit) tag(submit, 'submit');
-    return result('credentials');
+    forgetVisibleErrors();
+    return { ...result('credentials'), hasSubmit: submit !== undefined };
   }
   if (code.length > 0 && password.length === 0 && input.stage === 'after-credentials') {
     code.forEach((el, i) => tag(el, `code-${i}`));
     const submit = submitFor(code[code.length - 1], 'codeSubmit');
     if (submit) tag(submit, 'code-submit');
-    return result('code');
+    forgetVisibleErrors();
+    return { ...result('code'), hasSubmit: submit !== undefined };
   }
   const stillOnForm = input.stage === 'after-credentials' ? password.length > 0 : code.length > 0;
   if (ready && !stillOnForm) return result('left');
   return input.diagnose ? result('none') : null;
-}
-
-/**
- * Marks the error messages shown now as stale, so a later scan does not
- * mistake them for the answer to the next submit. A mutation un-marks one
- * (a single-page app that rewrites the same message is answering again).
- */
-export function markStaleErrors(errorSelector: string): void {
-  const STALE_ATTR = 'data-portal-login-stale';
-  for (const el of document.querySelectorAll(errorSelector)) {
-    if ((el.textContent ?? '').trim() === '') continue;
-    el.setAttribute(STALE_ATTR, '');
-    const observer = new MutationObserver(() => {
-      el.removeAttribute(STALE_ATTR);
-      observer.disconnect();
-    });
-    observer.observe(el, { childList: true, characterData: true, subtree: true });
-  }
 }

@@ -1,7 +1,8 @@
 import type { Page } from 'playwright';
-import { scanPage, markStaleErrors, type ScanInput, type ScanResult, type Stage } from './page-scan.js';
+import { scanPage, type ScanInput, type ScanResult, type Stage } from './page-scan.js';
 
-const POLL_MS = 100;
+// Short enough that waiting adds little to a login (measured in bench/), cheap in-page.
+const POLL_MS = 20;
 
 /**
  * Waits (in the page, across navigations) until the page shows what `stage`
@@ -16,11 +17,6 @@ export async function waitForScreen(page: Page, input: Omit<ScanInput, 'stage'>,
     if (!isTimeout(error)) throw error;
     return (await diagnose(page, { ...input, stage })) ?? { screen: 'none', unmatched: [] };
   }
-}
-
-/** Marks current error messages stale before a submit (see markStaleErrors). */
-export async function forgetShownErrors(page: Page, errorSelector: string): Promise<void> {
-  await page.evaluate(markStaleErrors, errorSelector).catch(() => undefined);
 }
 
 async function diagnose(page: Page, input: ScanInput): Promise<ScanResult | null> {

@@ -37,22 +37,15 @@ must(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json']);
 // 3. Browser: the same search the tool does at run time.
 async function browserFound() {
   const { chromium } = await import('playwright');
-  const { findBrowser } = await import(pathToFileURL(join(root, 'dist', 'browser', 'find-browser.js')).href);
+  const { findBrowser, playwrightExecutablePath } = await import(pathToFileURL(join(root, 'dist', 'browser', 'find-browser.js')).href);
   try {
-    const found = findBrowser(process.env, safe(() => chromium.executablePath()));
+    const found = findBrowser(process.env, playwrightExecutablePath(chromium));
     say(`browser: ${found.executablePath ?? "Playwright's Chromium"} (${found.source})`);
     return true;
   } catch {
     return false;
   }
 }
-const safe = (f) => {
-  try {
-    return f();
-  } catch {
-    return undefined;
-  }
-};
 
 if (!(await browserFound())) {
   say('no Chromium found; trying Playwright\'s download (npx playwright install chromium)');

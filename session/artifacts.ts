@@ -4,7 +4,6 @@ import type { BrowserContext, Page } from 'playwright';
 import { ensurePrivateDir, writeFileAtomic } from '../core/atomic-write.js';
 import type { FailureArtifacts } from '../core/errors.js';
 import type { Redactor } from '../core/redact.js';
-import { scrubTrace } from './trace-scrub.js';
 
 /** Every input is masked: password and code fields for sure, and nothing typed is worth the risk. */
 const MASK = 'input, textarea, [contenteditable=true]';
@@ -42,6 +41,7 @@ export async function saveFailureArtifacts(options: {
     try {
       const rawTrace = join(raw, 'trace.zip');
       await context.tracing.stop({ path: rawTrace });
+      const { scrubTrace } = await import('./trace-scrub.js'); // jszip only when tracing
       await scrubTrace(rawTrace, redactor);
       artifacts.trace = join(dir, `${stem}.trace.zip`);
       await rename(rawTrace, artifacts.trace);

@@ -24,9 +24,13 @@ export async function demoCommand(args: DemoArgs, ctx: CliContext): Promise<numb
   try {
     if (!args.json) ctx.err(`Demo portal running at ${portal.url} (variant "${args.variant}", user "${args.user}"; public demo credentials).`);
     const dirs = { stateDir: resolve(ctx.cwd, args.stateDir), artifactsDir: resolve(ctx.cwd, args.artifactsDir) };
+    const source = 'the built-in demo config';
     const setup = demoLoginSetup(portal.url, [args.variant], [args.user], dirs);
-    const config = validateConfig(setup.config, 'the built-in demo config');
-    const status = await runLogins(config, 'the built-in demo config', { ...args, accounts: [], stateDir: undefined, artifactsDir: undefined }, setup.env, ctx);
+    const status = await runLogins({ ...args, accounts: [], stateDir: undefined, artifactsDir: undefined }, ctx, async () => ({
+      config: validateConfig(setup.config, source),
+      source,
+      env: setup.env,
+    }));
     if (status === 0 && !args.json) {
       const state = resolve(dirs.stateDir, `${args.user}.json`);
       ctx.out(

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { resolveAccounts, selectAccounts } from '../../config/accounts.js';
-import { loadEnv } from '../../config/env.js';
-import { loadConfigFile } from '../../config/load.js';
+import type { Browser } from 'playwright';
+import { launchInBackground } from '../../browser/launch.js';
+import type { ResolvedAccount } from '../../config/accounts.js';
 import type { Config } from '../../config/schema.js';
 import { loggerFor, type CliContext } from '../context.js';
 import { exitStatusOf, formatError, resultsAsJson } from '../report.js';
@@ -21,21 +21,46 @@ export interface LoginArgs {
 
 /** `portal-login login [account..]`: logs the accounts in and saves their sessions. Returns the exit status. */
 export async function loginCommand(args: LoginArgs, ctx: CliContext): Promise<number> {
-  const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
-  const { config, source } = await loadConfigFile(resolve(ctx.cwd, args.config));
-  return runLogins(config, source, args, env, ctx);
+  return runLogins(args, ctx, async () => {
+    const [{ loadEnv }, { loadConfigFile }] = await Promise.all([import('../../config/env.js'), import('../../config/load.js')]);
+    const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
+    return { ...(await loadConfigFile(resolve(ctx.cwd, args.config))), env };
+  });
 }
 
-/** Shared by `login` and `demo`: resolve secrets, log in, print results. */
-export async function runLogins(config: Config, source: string, args: Omit<LoginArgs, 'config'>, env: Record<string, string | undefined>, ctx: CliContext): Promise<number> {
-  const names = selectAccounts(config, args.accounts, source);
-  const accounts = resolveAccounts(config, names, env, source, ctx.redactor);
+export interface LoginInputs {
+  config: Config;
+  source: string;
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * Shared by `login` and `demo`: starts Chromium first, so it boots while
+ * `prepare` reads config and secrets, then logs in and prints results.
+ */
+export async function runLogins(args: Omit<LoginArgs, 'config'>, ctx: CliContext, prepare: () => Promise<LoginInputs>): Promise<number> {
+  const early = ctx.earlyBrowser;
+  const browser = early && early.headed === args.headed ? early : launchInBackground({ headed: args.headed, env: ctx.env });
+  try {
+    // Config, schema and secrets load while Chromium boots (not before Playwright is loaded).
+    await browser.booting;
+    const { config, source, env } = await prepare();
+    const { resolveAccounts, selectAccounts } = await import('../../config/accounts.js');
+    const names = selectAccounts(config, args.accounts, source);
+    const accounts = resolveAccounts(config, names, env, source, ctx.redactor);
+    return await logIn(accounts, config, source, args, ctx, browser.browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function logIn(accounts: ResolvedAccount[], config: Config, source: string, args: Omit<LoginArgs, 'config'>, ctx: CliContext, browser: Promise<Browser>): Promise<number> {
   const { loginAccounts } = await import('../../app/login.js');
   const results = await loginAccounts(accounts, {
+    browser,
     stateDir: args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir,
     artifactsDir: args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : config.artifactsDir,
     source,
-    headed: args.headed,
     timeoutMs: args.timeout * 1000,
     trace: args.trace,
     redactor: ctx.redactor,

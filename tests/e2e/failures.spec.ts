@@ -94,7 +94,7 @@ test('no browser at PORTAL_LOGIN_BROWSER: exit 10 with how to install one', asyn
   expect(run.stderr).toContain('npx playwright install chromium');
 });
 
-test('missing env vars: exit 3 listing every one, before any browser starts', async ({ portal }) => {
+test('missing env vars: exit 3 listing every one, before any login attempt', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo18', 'demo19']);
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: { DEMO18_PASSWORD: ws.env.DEMO18_PASSWORD! } });
   expect(run.status).toBe(3);

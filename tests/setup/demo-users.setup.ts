@@ -5,6 +5,7 @@
  */
 import { test as setup, expect } from '@playwright/test';
 import { loginAccounts } from '../../app/login.js';
+import { launchInBackground } from '../../browser/launch.js';
 import { resolveAccounts } from '../../config/accounts.js';
 import { validateConfig } from '../../config/load.js';
 import { createLogger } from '../../core/log.js';
@@ -17,15 +18,17 @@ setup('log the demo user in and save its session', async () => {
   const config = validateConfig(demo.config, 'setup');
   const redactor = new Redactor();
   const accounts = resolveAccounts(config, ['demo'], demo.env, 'setup', redactor);
+  const browser = launchInBackground({ headed: false });
   const results = await loginAccounts(accounts, {
+    browser: browser.browser,
     stateDir: config.stateDir,
     artifactsDir: config.artifactsDir,
     source: 'setup',
-    headed: false,
     timeoutMs: 30_000,
     trace: false,
     redactor,
     logFor: () => createLogger({ redactor, verbose: false, quiet: true }),
   });
+  await browser.close();
   expect(results.map((r) => (r.ok ? 'ok' : r.error.message))).toEqual(['ok']);
 });
