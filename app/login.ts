@@ -64,6 +64,7 @@ async function loginOne(browser: Browser, account: ResolvedAccount, options: Log
     const paths = sessionPaths(options.stateDir, account.name);
     const meta = await persist(page, context, account, paths);
     if (options.trace) await context.tracing.stop();
+    log.debug(`Success checks passed; ${meta.cookies.length} cookie(s), ${meta.localStorageKeys.length} localStorage key(s) saved.`);
     log.info(`Logged in; session saved to ${paths.state}`);
     return { account: account.name, ok: true, statePath: paths.state, metaPath: paths.meta, expiresAt: meta.expiresAt, durationMs: Date.now() - started, skewMs: result.skewMs };
   } catch (thrown) {

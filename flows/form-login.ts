@@ -51,8 +51,10 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
   const skewMs = await openLoginPage(input);
   if (skewMs !== 0) log.warn(`The portal's clock is ${(skewMs / 1000).toFixed(1)} s ${skewMs > 0 ? 'ahead of' : 'behind'} this machine's; codes are generated on the portal's clock. Check NTP on this machine.`);
 
+  log.debug(`Opened ${page.url()}; portal clock offset ${skewMs} ms.`);
   const credentials = await waitForScreen(page, scan, 'credentials', input.timeoutMs);
   if (credentials.screen !== 'credentials') throw noCredentialForm(input, credentials);
+  log.debug(`Found username and password fields; ${credentials.hasSubmit ? 'a submit control' : 'no submit control (pressing Enter)'}.`);
   await fillTagged(page, 'username', input.username);
   await fillTagged(page, 'password', input.password);
   await submit(page, credentials.hasSubmit === true, 'submit', 'password');
@@ -60,6 +62,7 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
 
   let screen = await waitForScreen(page, scan, 'after-credentials', input.timeoutMs);
   let codesSubmitted = 0;
+  log.debug(`After the password: ${screen.screen} screen at ${page.url()}${screen.screen === 'code' ? ` with ${screen.codeFields} code field(s)` : ''}.`);
   if (screen.screen === 'code') {
     const codes = input.codeSource(skewMs);
     for (let attempt = 0; ; attempt++) {

@@ -1,6 +1,6 @@
 /** The CLI as a user meets it: demo, totp (every way of giving the secret), help, start-up cost. */
 import { test, expect } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,4 +90,22 @@ test('no command, or an unknown one: usage error, exit 2', async () => {
   expect(none.stderr).toContain('Name a command');
   const unknown = await runCli(['logni'], { cwd });
   expect(unknown.status).toBe(2);
+});
+
+test('totp on a terminal: a hidden prompt that never echoes the secret', async () => {
+  // `script` gives the CLI a real pseudo-terminal; the secret is typed only once the prompt is shown.
+  const child = spawn('script', ['-qec', `${process.execPath} ${join(ROOT, 'dist/cli/main.js')} totp`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let screen = '';
+  let typed = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString();
+    if (!typed && screen.includes('TOTP secret (input hidden): ')) {
+      typed = true;
+      child.stdin.write(`${SECRET}\r`);
+    }
+  });
+  const status = await new Promise<number | null>((done) => child.on('close', done));
+  expect(status).toBe(0);
+  expect(screen).not.toContain(SECRET);
+  expect(screen).toMatch(/\d{6} {2}\(\d+ s left\)/);
 });

@@ -69,3 +69,13 @@ test('storage switches: sessionStorage and IndexedDB are saved when the portal k
   expect((await stat(file)).mode & 0o777).toBe(0o600);
   expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ [portal.url]: { demo_tab: 'signed-in' } });
 });
+
+test('blockResources: false lets the portal load its images and fonts', async ({ portal }) => {
+  const ws = await demoWorkspace(portal.url, ['classic'], ['demo29'], (config) => {
+    config.portals!.classic!.blockResources = false;
+  });
+  const run = await runCli(['login', '--config', ws.configPath, '--verbose'], { cwd: ws.dir, env: ws.env });
+  expect(run.status, run.stderr).toBe(0);
+  expect(portal.staticHits()).toBeGreaterThan(0);
+  expect(run.stderr).toContain('debug: Found username and password fields; a submit control.');
+});
