@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright';
+import type { BrowserContext, Page } from 'playwright';
 import type { ResolvedAccount } from '../config/accounts.js';
-import { blockHeavyResources } from '../browser/launch.js';
+import { blockHeavyResources, type BrowserInBackground } from '../browser/launch.js';
 import { totpCodeSource } from '../codes/totp-source.js';
 import { offsetClock, systemClock, type Clock } from '../core/clock.js';
 import { PortalLoginError } from '../core/errors.js';
@@ -13,8 +13,8 @@ import { describeSession, saveSession, sessionPaths, type StorageState } from '.
 import { fileStepLedger } from '../totp/step-ledger.js';
 
 export interface LoginOptions {
-  /** The browser to log in with (started early by the caller, who also closes it). */
-  browser: Promise<Browser>;
+  /** Where pages come from (a browser started early by the caller, who also closes it). */
+  browser: Pick<BrowserInBackground, 'newPage'>;
   stateDir: string;
   artifactsDir: string;
   /** Config file name, for error messages. */
@@ -33,17 +33,15 @@ export type AccountResult =
 
 /** Logs every account in in one browser (a context each), one after another. */
 export async function loginAccounts(accounts: ResolvedAccount[], options: LoginOptions): Promise<AccountResult[]> {
-  const browser = await options.browser;
   const results: AccountResult[] = [];
-  for (const account of accounts) results.push(await loginOne(browser, account, options));
+  for (const account of accounts) results.push(await loginOne(account, options));
   return results;
 }
 
-async function loginOne(browser: Browser, account: ResolvedAccount, options: LoginOptions): Promise<AccountResult> {
+async function loginOne(account: ResolvedAccount, options: LoginOptions): Promise<AccountResult> {
   const started = Date.now();
   const log = options.logFor(account.name);
-  const context = await browser.newContext();
-  const page = await context.newPage();
+  const { context, page } = await options.browser.newPage();
   try {
     if (account.portal.blockResources) await blockHeavyResources(context);
     if (options.trace) await context.tracing.start({ snapshots: true, screenshots: false, sources: false });

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, BrowserType } from 'playwright';
+import type { Browser, BrowserContext, BrowserType, Page } from 'playwright';
 import { PortalLoginError } from '../core/errors.js';
 import { findBrowser, INSTALL_HINT, playwrightExecutablePath, type FoundBrowser } from './find-browser.js';
 
@@ -44,8 +44,20 @@ export interface BrowserInBackground {
   booting: Promise<void>;
   /** Resolves to the started browser; rejects with the launch error when awaited. */
   browser: Promise<Browser>;
+  /** A fresh context with one page; the first was opened while the caller was still busy. */
+  newPage(): Promise<OpenPage>;
   /** Closes the browser if it started; never throws; safe to call twice. */
   close(): Promise<void>;
+}
+
+export interface OpenPage {
+  context: BrowserContext;
+  page: Page;
+}
+
+async function openPage(browser: Browser): Promise<OpenPage> {
+  const context = await browser.newContext();
+  return { context, page: await context.newPage() };
 }
 
 /**
@@ -57,10 +69,18 @@ export function launchInBackground(options: LaunchOptions): BrowserInBackground 
   const launch = startLaunch(options);
   const browser = launch.then((l) => l.browser);
   browser.catch(() => undefined); // handled where awaited; not an unhandled rejection meanwhile
+  // Chromium spends ~0.3 s starting a renderer for the first page: let it do that now too.
+  let spare: Promise<OpenPage> | undefined = browser.then(openPage);
+  spare.catch(() => undefined);
   let closing: Promise<void> | undefined;
   return {
     booting: launch.then(() => undefined, () => undefined),
     browser,
+    newPage: () => {
+      const page = spare ?? browser.then(openPage);
+      spare = undefined;
+      return page;
+    },
     close: () =>
       (closing ??= (async () => {
         const started = await browser.catch(() => undefined);

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import type { Browser } from 'playwright';
-import { launchInBackground } from '../../browser/launch.js';
+import { launchInBackground, type BrowserInBackground } from '../../browser/launch.js';
 import type { ResolvedAccount } from '../../config/accounts.js';
 import type { Config } from '../../config/schema.js';
 import { loggerFor, type CliContext } from '../context.js';
@@ -48,13 +47,13 @@ export async function runLogins(args: Omit<LoginArgs, 'config'>, ctx: CliContext
     const { resolveAccounts, selectAccounts } = await import('../../config/accounts.js');
     const names = selectAccounts(config, args.accounts, source);
     const accounts = resolveAccounts(config, names, env, source, ctx.redactor);
-    return await logIn(accounts, config, source, args, ctx, browser.browser);
+    return await logIn(accounts, config, source, args, ctx, browser);
   } finally {
     await browser.close();
   }
 }
 
-async function logIn(accounts: ResolvedAccount[], config: Config, source: string, args: Omit<LoginArgs, 'config'>, ctx: CliContext, browser: Promise<Browser>): Promise<number> {
+async function logIn(accounts: ResolvedAccount[], config: Config, source: string, args: Omit<LoginArgs, 'config'>, ctx: CliContext, browser: BrowserInBackground): Promise<number> {
   const { loginAccounts } = await import('../../app/login.js');
   const results = await loginAccounts(accounts, {
     browser,

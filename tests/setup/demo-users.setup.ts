@@ -20,7 +20,7 @@ setup('log the demo user in and save its session', async () => {
   const accounts = resolveAccounts(config, ['demo'], demo.env, 'setup', redactor);
   const browser = launchInBackground({ headed: false });
   const results = await loginAccounts(accounts, {
-    browser: browser.browser,
+    browser,
     stateDir: config.stateDir,
     artifactsDir: config.artifactsDir,
     source: 'setup',
