@@ -46,9 +46,10 @@ export function scanPage(input: ScanInput): ScanResult | null {
   const sel = input.selectors;
   const unmatched: string[] = [];
 
+  // Disabled counts as visible: a submit button is often disabled until the fields are filled.
   const visible = (el: Element): boolean => {
     const h = el as HTMLElement;
-    if ((h as HTMLInputElement).type === 'hidden' || (h as HTMLInputElement).disabled) return false;
+    if ((h as HTMLInputElement).type === 'hidden') return false;
     const style = getComputedStyle(h);
     return style.visibility !== 'hidden' && style.display !== 'none' && h.getClientRects().length > 0;
   };
@@ -92,11 +93,14 @@ export function scanPage(input: ScanInput): ScanResult | null {
   };
   if (input.forgetErrors) forgetVisibleErrors();
 
-  const textInputs = all('input:not([type]), input[type=text], input[type=email], input[type=tel], input[type=number], input[type=password]');
+  const textInputs = all('input:not([type]), input[type=text], input[type=email], input[type=tel], input[type=number], input[type=password]')
+    .filter((el) => !(el as HTMLInputElement).disabled && !(el as HTMLInputElement).readOnly);
   const tag = (el: Element, name: string) => el.setAttribute(TAG_ATTR, name);
 
+  // An invisible reCAPTCHA (its corner badge) runs without a person: not a wall.
   const captcha =
-    all('iframe[src*="recaptcha"], iframe[title*="captcha" i], iframe[src*="hcaptcha"], .g-recaptcha, .h-captcha, .cf-turnstile, iframe[src*="challenges.cloudflare"]').length > 0 ||
+    all('iframe[src*="recaptcha"], iframe[title*="captcha" i], iframe[src*="hcaptcha"], .g-recaptcha, .h-captcha, .cf-turnstile, iframe[src*="challenges.cloudflare"]')
+      .some((el) => !el.closest('.grecaptcha-badge, [data-size=invisible]')) ||
     /verify (that )?you are (a )?human|are you a robot|i'?m not a robot/i.test(document.body?.innerText ?? '');
 
   const errorEls = all(input.errorSelector)

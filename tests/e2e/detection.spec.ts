@@ -25,6 +25,12 @@ const CREDENTIAL_PAGES: Array<[string, string, Record<string, string>]> = [
   ['a search box and a hidden password decoy are ignored',
     '<input id="q" type="search" placeholder="Search"><form><input id="u" name="login"><input id="hp" type="password" style="display:none"><input id="p" type="password"><input id="s" type="submit" value="Go"></form>',
     { username: 'u', password: 'p', submit: 's' }],
+  ['a submit button disabled until the fields are filled is still the submit control',
+    '<form><input id="u" name="username"><input id="p" type="password"><button id="s" type="submit" disabled>Sign in</button></form>',
+    { username: 'u', password: 'p', submit: 's' }],
+  ['an invisible reCAPTCHA badge is not a captcha wall',
+    '<form><input id="u" type="email"><input id="p" type="password"><button id="s">Log in</button></form><div class="grecaptcha-badge"><iframe title="reCAPTCHA" width="256" height="60"></iframe></div>',
+    { username: 'u', password: 'p', submit: 's' }],
   ['autocomplete=username wins over an earlier text field',
     '<form><input id="x" type="text" placeholder="Branch"><input id="u" autocomplete="username"><input id="p" type="password"><button id="s" type="submit">Sign in</button></form>',
     { username: 'u', password: 'p', submit: 's' }],
@@ -60,6 +66,7 @@ test('after credentials: an error message, a captcha and a login form that is st
   expect((await scan(page, '<form><input type="password"></form><div role="alert">Invalid username or password.</div>', 'after-credentials')).result)
     .toMatchObject({ screen: 'error', errorText: 'Invalid username or password.' });
   expect((await scan(page, '<h1>Verify you are human</h1>', 'after-credentials')).result?.screen).toBe('captcha');
+  expect((await scan(page, '<form><input type="email"><input type="password"></form><div class="g-recaptcha"><iframe title="reCAPTCHA"></iframe></div>', 'credentials')).result?.screen).toBe('captcha');
   expect((await scan(page, '<form><input id="u"><input type="password"></form>', 'after-credentials')).result?.screen).toBe('none');
   expect((await scan(page, '<h1>Portfolio</h1>', 'after-code')).result?.screen).toBe('left');
 });
