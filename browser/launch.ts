@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, BrowserType, Page } from 'playwright';
 import { PortalLoginError } from '../core/errors.js';
 import { findBrowser, INSTALL_HINT, playwrightExecutablePath, type FoundBrowser } from './find-browser.js';
@@ -17,9 +18,13 @@ export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Loads Playwright (only commands that drive a browser pay for it) and finds the Chromium to drive. */
+/**
+ * Loads Playwright (only commands that drive a browser pay for it) and finds
+ * the Chromium to drive. Playwright is CommonJS: `require` skips the ESM
+ * loader's export scan of its 30k-line bundle (measured: ~0.3 s faster than `import()`).
+ */
 export async function resolveBrowser(env: NodeJS.ProcessEnv = process.env): Promise<{ chromium: BrowserType; found: FoundBrowser }> {
-  const { chromium } = await import('playwright');
+  const { chromium } = createRequire(import.meta.url)('playwright') as typeof import('playwright');
   return { chromium, found: findBrowser(env, playwrightExecutablePath(chromium)) };
 }
 
