@@ -3,6 +3,7 @@ import type { BrowserContext, Page } from 'playwright';
 import type { ResolvedAccount } from '../config/accounts.js';
 import { blockHeavyResources, type BrowserInBackground } from '../browser/launch.js';
 import { totpCodeSource } from '../codes/totp-source.js';
+import { ensurePrivateDir } from '../core/atomic-write.js';
 import { offsetClock, systemClock, type Clock } from '../core/clock.js';
 import { PortalLoginError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -33,6 +34,10 @@ export type AccountResult =
 
 /** Logs every account in in one browser (a context each), one after another. */
 export async function loginAccounts(accounts: ResolvedAccount[], options: LoginOptions): Promise<AccountResult[]> {
+  // Fail before touching any portal: a login whose session cannot be kept is a wasted attempt.
+  await ensurePrivateDir(ledgerDir(options.stateDir)).catch((error: unknown) => {
+    throw asPortalLoginError(error);
+  });
   const results: AccountResult[] = [];
   for (const account of accounts) results.push(await loginOne(account, options));
   return results;
@@ -54,7 +59,7 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
       username: account.account.username,
       password: account.password,
       codeSource: (offsetMs) =>
-        totpCodeSource({ spec: account.totp, ledger: fileStepLedger(join(options.stateDir, '.totp-steps')), clock: offsetClock(clock, offsetMs), minSecondsLeft: account.minSecondsLeft }),
+        totpCodeSource({ spec: account.totp, ledger: fileStepLedger(ledgerDir(options.stateDir)), clock: offsetClock(clock, offsetMs), minSecondsLeft: account.minSecondsLeft }),
       redactor: options.redactor,
       log,
       timeoutMs: options.timeoutMs,
@@ -81,6 +86,11 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
   }
 }
 
+/** The used-window ledger lives next to the sessions it protects. */
+function ledgerDir(stateDir: string): string {
+  return join(stateDir, '.totp-steps');
+}
+
 async function persist(page: Page, context: BrowserContext, account: ResolvedAccount, paths: ReturnType<typeof sessionPaths>) {
   const state = (await context.storageState({ indexedDB: account.portal.storage.indexedDB })) as StorageState;
   const savedSessionStorage = account.portal.storage.sessionStorage
@@ -91,9 +101,15 @@ async function persist(page: Page, context: BrowserContext, account: ResolvedAcc
   return meta;
 }
 
-/** Playwright's own timeouts become TIMEOUT; everything else that is not ours is a bug. */
+/** Playwright's timeouts become TIMEOUT, file-system refusals STATE_WRITE_FAILED; anything else is a bug. */
 function asPortalLoginError(thrown: unknown): PortalLoginError {
   if (thrown instanceof PortalLoginError) return thrown;
+  const fsError = thrown as NodeJS.ErrnoException;
+  if (fsError instanceof Error && typeof fsError.syscall === 'string' && fsError.path) {
+    return new PortalLoginError('STATE_WRITE_FAILED', `Could not write ${fsError.path} (${fsError.code ?? fsError.syscall}).`, {
+      hint: 'Check that stateDir / --state-dir is a folder this user can write, on a disk with free space. The last good session, if any, is unchanged.',
+    });
+  }
   if (thrown instanceof Error && thrown.name === 'TimeoutError') {
     return new PortalLoginError('TIMEOUT', `A browser step timed out: ${thrown.message.split('\n')[0]}`, { hint: 'Raise --timeout if the portal is slow.' });
   }

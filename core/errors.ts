@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'UNEXPECTED_PAGE'
   | 'SELECTOR_NOT_FOUND'
   | 'TIMEOUT'
-  | 'BROWSER_NOT_FOUND';
+  | 'BROWSER_NOT_FOUND'
+  | 'STATE_WRITE_FAILED';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -33,6 +34,7 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   SELECTOR_NOT_FOUND: 8,
   TIMEOUT: 9,
   BROWSER_NOT_FOUND: 10,
+  STATE_WRITE_FAILED: 11,
 };
 
 export const EXIT_INTERNAL_ERROR = 1;

@@ -28,7 +28,11 @@ export async function saveFailureArtifacts(options: {
 }): Promise<FailureArtifacts> {
   const { page, context, dir, stem, redactor } = options;
   const artifacts: FailureArtifacts = {};
-  await ensurePrivateDir(dir);
+  try {
+    await ensurePrivateDir(dir);
+  } catch {
+    return artifacts; // an unwritable artifacts dir must not replace the login error
+  }
   try {
     const png = await page.screenshot({ mask: [page.locator(MASK)], maskColor: '#888', timeout: 5000 });
     artifacts.screenshot = join(dir, `${stem}.png`);

@@ -140,3 +140,14 @@ test('config errors: exit 2, every problem with its path; unknown account and op
   expect(missing.status).toBe(2);
   expect(missing.stderr).toContain('Config file not found');
 });
+
+test('a state dir that cannot be written: exit 11 before the portal is touched, not "internal error"', async ({ portal }) => {
+  const ws = await demoWorkspace(portal.url, ['classic'], ['demo30']);
+  const blocker = join(ws.dir, 'not-a-folder');
+  await writeFile(blocker, 'a file where the state dir should be');
+  const run = await runCli(['login', '--config', ws.configPath, '--state-dir', join(blocker, 'state')], { cwd: ws.dir, env: ws.env });
+  expect(run.status).toBe(11);
+  expect(run.stderr).toContain('error [STATE_WRITE_FAILED]: Could not write');
+  expect(run.stderr).not.toContain('internal error');
+  expect(portal.loginAttempts('demo30')).toBe(0);
+});
