@@ -4,7 +4,7 @@ import type { PortalConfig } from '../config/schema.js';
 import { PortalLoginError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
-import { classifyPortalError } from './classify.js';
+import { classifyPortalError, isRetryableCodeRejection } from './classify.js';
 import { measureSkew } from './clock-skew.js';
 import { enterCode, fillTagged, submit } from './fill.js';
 import { DEFAULT_ERROR_SELECTOR, type ScanInput, type ScanResult } from './page-scan.js';
@@ -76,7 +76,7 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
       codesSubmitted++;
       log.info(`Submitted the verification code (${issued.label}).`);
       const after = await waitForScreen(page, scan, 'after-code', input.timeoutMs);
-      const retry = after.screen === 'error' && attempt === 0 && classifyPortalError('code', after.errorText ?? '') === 'CODE_REJECTED';
+      const retry = after.screen === 'error' && attempt === 0 && isRetryableCodeRejection(after.errorText ?? '');
       if (!retry) {
         screen = after;
         break;

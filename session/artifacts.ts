@@ -41,17 +41,34 @@ export async function saveFailureArtifacts(options: {
     // The page may be gone (crash, closed); the error message still says what happened.
   }
   if (options.tracing) {
-    const raw = await mkdtemp(join(dir, '.raw-'));
     try {
-      const rawTrace = join(raw, 'trace.zip');
-      await context.tracing.stop({ path: rawTrace });
-      const { scrubTrace } = await import('./trace-scrub.js'); // jszip only when tracing
-      await scrubTrace(rawTrace, redactor);
-      artifacts.trace = join(dir, `${stem}.trace.zip`);
-      await rename(rawTrace, artifacts.trace);
-    } finally {
-      await rm(raw, { recursive: true, force: true });
+      artifacts.trace = await saveScrubbedTrace(context, dir, stem, redactor);
+    } catch {
+      // A trace that cannot be scrubbed is not kept; the login error is what matters.
     }
   }
   return artifacts;
+}
+
+/**
+ * Stops tracing into a private temp folder, redacts it, then moves it into
+ * place. The session's cookies and storage values are registered first: a
+ * trace records Set-Cookie headers and bearer tokens of the half-done login.
+ */
+async function saveScrubbedTrace(context: BrowserContext, dir: string, stem: string, redactor: Redactor): Promise<string> {
+  const state = await context.storageState().catch(() => undefined);
+  for (const cookie of state?.cookies ?? []) redactor.add(cookie.value);
+  for (const origin of state?.origins ?? []) for (const item of origin.localStorage) redactor.add(item.value);
+  const raw = await mkdtemp(join(dir, '.raw-'));
+  try {
+    const rawTrace = join(raw, 'trace.zip');
+    await context.tracing.stop({ path: rawTrace });
+    const { scrubTrace } = await import('./trace-scrub.js'); // jszip only when tracing
+    await scrubTrace(rawTrace, redactor);
+    const trace = join(dir, `${stem}.trace.zip`);
+    await rename(rawTrace, trace);
+    return trace;
+  } finally {
+    await rm(raw, { recursive: true, force: true });
+  }
 }

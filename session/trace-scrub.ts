@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import JSZip from 'jszip';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import type { Redactor } from '../core/redact.js';
+import { REDACTED, type Redactor } from '../core/redact.js';
 
 /**
  * Playwright traces record filled values, request bodies and DOM snapshots.
@@ -37,11 +37,17 @@ function scrubJsonLines(text: string, redactor: Redactor): string {
     .join('\n');
 }
 
+/** Headers that carry credentials whatever their value: blanked even if the value was never registered. */
+const SECRET_HEADERS = /^(cookie|set-cookie|authorization|proxy-authorization|x-csrf-token|x-xsrf-token)$/i;
+
 function redactStrings(value: unknown, redactor: Redactor): unknown {
   if (typeof value === 'string') return redactor.redact(value);
   if (Array.isArray(value)) return value.map((v) => redactStrings(v, redactor));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v, redactor)]));
+    const entries = Object.entries(value).map(([k, v]) => [k, redactStrings(v, redactor)] as const);
+    const record = Object.fromEntries(entries) as Record<string, unknown>;
+    if (typeof record.name === 'string' && SECRET_HEADERS.test(record.name) && typeof record.value === 'string') record.value = REDACTED;
+    return record;
   }
   return value;
 }

@@ -15,17 +15,18 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-test('a failed login with --trace leaves no secret in output, screenshot, trace or state dir', async ({ portal }) => {
-  // The code is accepted, then the success check fails: password AND code were both typed.
-  const ws = await demoWorkspace(portal.url, ['classic'], ['demo22'], (c) => {
-    c.portals!.classic!.success = { selector: '#never-shown' };
+for (const [variant, user] of [['classic', 'demo22'], ['spa', 'demo31']] as const) {
+test(`${variant}: a failed login with --trace leaves no secret, session cookie or token in output, screenshot, trace or state dir`, async ({ portal }) => {
+  // The code is accepted, then the success check fails: password AND code were typed, and the portal issued a session.
+  const ws = await demoWorkspace(portal.url, [variant], [user], (c) => {
+    c.portals![variant]!.success = { selector: '#never-shown' };
   });
   const run = await runCli(['login', '--config', ws.configPath, '--trace', '--timeout', '3', '--verbose'], { cwd: ws.dir, env: ws.env });
   expect(run.status).toBe(8);
-  const codes = portal.submittedCodes('demo22');
+  const codes = portal.submittedCodes(user);
   expect(codes).toHaveLength(1);
 
-  const secrets = [DEMO_PASSWORD, demoUser('demo22').totpSecret, ...codes];
+  const secrets = [DEMO_PASSWORD, demoUser(user).totpSecret, ...codes];
   const artifacts = await filesUnder(ws.artifactsDir);
   const trace = artifacts.find((f) => f.endsWith('.trace.zip'));
   const screenshot = artifacts.find((f) => f.endsWith('.png'));
@@ -42,10 +43,14 @@ test('a failed login with --trace leaves no secret in output, screenshot, trace 
   const traceText = texts.filter(([name]) => name.startsWith('trace:')).map(([, t]) => t).join('\n');
   expect(traceText).toContain('[REDACTED]'); // the fill actions were there, and were scrubbed
   expect(traceText).toContain('#never-shown'); // the trace is a real trace of this run
+  expect(traceText).not.toMatch(/demo_session=[0-9a-f]{8}/); // the session cookie the portal set
+  expect(traceText).not.toMatch(/Bearer [0-9a-f]{8}/); // the spa's interim token
+  expect(traceText).not.toMatch(/"token":\s*"[0-9a-f]{8}/); // the spa's session token in a response body
   for (const [name, text] of texts) {
     for (const secret of secrets) expect(text.includes(secret), `${secret.slice(0, 2)}… found in ${name}`).toBe(false);
   }
 });
+}
 
 test('a successful login prints no cookie value or token; the metadata has expiries, not values', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['spa'], ['demo23']);

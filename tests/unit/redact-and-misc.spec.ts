@@ -11,7 +11,7 @@ import { findBrowser, INSTALL_HINT } from '../../browser/find-browser.js';
 import { chromiumArgs } from '../../browser/launch.js';
 import { EXIT_INTERNAL_ERROR, EXIT_STATUS, PortalLoginError, type ErrorCode } from '../../core/errors.js';
 import { REDACTED, Redactor } from '../../core/redact.js';
-import { classifyPortalError } from '../../flows/classify.js';
+import { classifyPortalError, isRetryableCodeRejection } from '../../flows/classify.js';
 import { measureSkew } from '../../flows/clock-skew.js';
 
 const redactorFor = (...secrets: string[]) => {
@@ -195,4 +195,20 @@ test('EXIT_STATUS: the failures a user acts on have distinct statuses, none 0 or
   }
   expect(EXIT_INTERNAL_ERROR).toBe(1);
   expect(new PortalLoginError('CAPTCHA', 'x').exitStatus).toBe(EXIT_STATUS.CAPTCHA);
+});
+
+test('a rejected code is retried only when the portal plainly says the code was wrong', () => {
+  const rows: Array<[string, boolean]> = [
+    ['Invalid verification code. Please try again.', true],
+    ['This code has already been used. Wait for the next code.', true],
+    ['Incorrect OTP', true],
+    ['The code has expired', true],
+    ['Too many login attempts, please wait 15 minutes', false],
+    ['1 attempt remaining before your account is locked', false],
+    ['Invalid OTP. Your account will be locked after 1 more failed attempt.', false],
+    ['Invalid TOTP. Please try again after some time.', false],
+    ['Account locked: too many failed attempts. Contact support.', false],
+    ['Something went wrong', false],
+  ];
+  for (const [message, retry] of rows) expect(isRetryableCodeRejection(message), message).toBe(retry);
 });
