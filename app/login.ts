@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright';
 import type { ResolvedAccount } from '../config/accounts.js';
 import { blockHeavyResources, type BrowserInBackground } from '../browser/launch.js';
@@ -18,6 +17,8 @@ export interface LoginOptions {
   browser: Pick<BrowserInBackground, 'newPage'>;
   stateDir: string;
   artifactsDir: string;
+  /** Used-window ledger (see totp/ledger-location.ts). */
+  ledgerDir: string;
   /** Config file name, for error messages. */
   source: string;
   /** Per-step timeout (ms). */
@@ -35,7 +36,7 @@ export type AccountResult =
 /** Logs every account in in one browser (a context each), one after another. */
 export async function loginAccounts(accounts: ResolvedAccount[], options: LoginOptions): Promise<AccountResult[]> {
   // Fail before touching any portal: a login whose session cannot be kept is a wasted attempt.
-  await ensurePrivateDir(ledgerDir(options.stateDir)).catch((error: unknown) => {
+  await Promise.all([ensurePrivateDir(options.stateDir), ensurePrivateDir(options.ledgerDir)]).catch((error: unknown) => {
     throw asPortalLoginError(error);
   });
   const results: AccountResult[] = [];
@@ -59,7 +60,7 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
       username: account.account.username,
       password: account.password,
       codeSource: (offsetMs) =>
-        totpCodeSource({ spec: account.totp, ledger: fileStepLedger(ledgerDir(options.stateDir)), clock: offsetClock(clock, offsetMs), minSecondsLeft: account.minSecondsLeft }),
+        totpCodeSource({ spec: account.totp, ledger: fileStepLedger(options.ledgerDir), clock: offsetClock(clock, offsetMs), minSecondsLeft: account.minSecondsLeft }),
       redactor: options.redactor,
       log,
       timeoutMs: options.timeoutMs,
@@ -84,11 +85,6 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
   } finally {
     await context.close();
   }
-}
-
-/** The used-window ledger lives next to the sessions it protects. */
-function ledgerDir(stateDir: string): string {
-  return join(stateDir, '.totp-steps');
 }
 
 async function persist(page: Page, context: BrowserContext, account: ResolvedAccount, paths: ReturnType<typeof sessionPaths>) {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { launchInBackground, type BrowserInBackground } from '../../browser/launch.js';
 import type { ResolvedAccount } from '../../config/accounts.js';
 import type { Config } from '../../config/schema.js';
+import { ledgerDir } from '../../totp/ledger-location.js';
 import { loggerFor, type CliContext } from '../context.js';
 import { exitStatusOf, formatError, resultsAsJson } from '../report.js';
 
@@ -59,6 +60,7 @@ async function logIn(accounts: ResolvedAccount[], config: Config, source: string
     browser,
     stateDir: args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir,
     artifactsDir: args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : config.artifactsDir,
+    ledgerDir: ledgerDir(ctx.env),
     source,
     timeoutMs: args.timeout * 1000,
     trace: args.trace,

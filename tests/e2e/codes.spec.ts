@@ -2,17 +2,18 @@
  * Codes: never the same code twice for one secret (even from two processes
  * at once), and a rejected code is retried exactly once, from a new window.
  */
+import { join } from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { secondsLeft } from '../../totp/code.js';
 import { demoWorkspace, runCli } from '../support/cli.js';
 import { useWindowElsewhere } from '../support/portal-http.js';
 
 
-test('two processes logging in the same account at once never send the same code', async ({ portal }) => {
+test('two processes logging in the same account at once, with different state dirs, never send the same code', async ({ portal }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo24']);
   const [a, b] = await Promise.all([
-    runCli(['login', '--config', ws.configPath, '--state-dir', ws.stateDir], { cwd: ws.dir, env: ws.env }),
-    runCli(['login', '--config', ws.configPath, '--state-dir', ws.stateDir], { cwd: ws.dir, env: ws.env }),
+    runCli(['login', '--config', ws.configPath, '--state-dir', join(ws.dir, 'state-a')], { cwd: ws.dir, env: ws.env }),
+    runCli(['login', '--config', ws.configPath, '--state-dir', join(ws.dir, 'state-b')], { cwd: ws.dir, env: ws.env }),
   ]);
   expect(a.status, a.stderr).toBe(0);
   expect(b.status, b.stderr).toBe(0);

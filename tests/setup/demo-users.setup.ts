@@ -11,6 +11,7 @@ import { validateConfig } from '../../config/load.js';
 import { createLogger } from '../../core/log.js';
 import { Redactor } from '../../core/redact.js';
 import { demoLoginSetup } from '../../demo-portal/login-config.js';
+import { ledgerDir } from '../../totp/ledger-location.js';
 import { DEMO_URL, SETUP_STATE_DIR } from '../support/shared-demo.js';
 
 setup('log the demo user in and save its session', async () => {
@@ -23,6 +24,7 @@ setup('log the demo user in and save its session', async () => {
     browser,
     stateDir: config.stateDir,
     artifactsDir: config.artifactsDir,
+    ledgerDir: ledgerDir(process.env),
     source: 'setup',
     timeoutMs: 30_000,
     trace: false,

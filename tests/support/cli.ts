@@ -16,12 +16,16 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would, in `cwd`, with only the given env (plus PATH/HOME). */
+/**
+ * Runs the built CLI as a user would, in `cwd`, with only the given env (plus
+ * PATH/HOME). The used-code ledger lives under `cwd` (XDG_STATE_HOME), so
+ * tests that reuse a demo user in parallel do not wait on each other.
+ */
 export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string }): Promise<CliRun> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: options.cwd, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
