@@ -6,6 +6,17 @@ import { reportThrown } from './report.js';
 
 const DEFAULT_CONFIG = 'portal-login.yaml';
 
+/** yargs coercion: a number within [min, max] (whole when `integer`), else a usage error naming the option. */
+function numberIn(option: string, min: number, max: number, integer = false) {
+  return (value: unknown): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+      throw new Error(`--${option} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got ${String(value)}).`);
+    }
+    return n;
+  };
+}
+
 /**
  * The CLI's one entry point and error boundary. Command modules are loaded
  * only when their command runs, and Playwright only by commands that drive a
@@ -18,7 +29,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
   };
   const browserOptions = {
     headed: { type: 'boolean', default: false, describe: 'Show the browser window' },
-    timeout: { type: 'number', default: 30, describe: 'Seconds to wait for each step' },
+    timeout: { type: 'number', default: 30, coerce: numberIn('timeout', 0.1, 3600), describe: 'Seconds to wait for each step' },
     json: { type: 'boolean', default: false, describe: 'Print a machine-readable result on stdout' },
     verbose: { type: 'boolean', default: false, describe: 'Print debug messages (secrets redacted)' },
     trace: { type: 'boolean', default: false, describe: 'On failure, also save a Playwright trace (secrets scrubbed)' },
@@ -54,16 +65,17 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
           .options({
             account: { type: 'string', describe: 'Use this account\'s secret (its env var) from the config' },
             config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file, with --account' },
-            digits: { type: 'number', describe: 'Code length (default 6)' },
-            period: { type: 'number', describe: 'Window in seconds (default 30)' },
+            digits: { type: 'number', coerce: numberIn('digits', 6, 10, true), describe: 'Code length (default 6)' },
+            period: { type: 'number', coerce: numberIn('period', 10, 300, true), describe: 'Window in seconds (default 30)' },
             algorithm: { choices: ['SHA1', 'SHA256', 'SHA512'] as const, describe: 'HMAC algorithm (default SHA1)' },
             json: { type: 'boolean', default: false, describe: 'Print {code, secondsLeft, ...} as JSON' },
           }), (args) => run(async () => (await import('./commands/totp.js')).totpCommand(args, ctx))())
       .demandCommand(1, 'Name a command: demo, demo-portal, login or totp (see --help).')
       .strict()
       .fail((message, error) => {
-        if (error) throw error;
-        throw new PortalLoginError('USAGE', message, { hint: 'Run `portal-login --help` or `portal-login <command> --help`.' });
+        // yargs reports its own parse/coerce problems as YError: those are usage errors; ours and bugs pass through.
+        if (error && error.name !== 'YError') throw error;
+        throw new PortalLoginError('USAGE', error?.message ?? message, { hint: 'Run `portal-login --help` or `portal-login <command> --help`.' });
       })
       .exitProcess(false)
       .version(false)

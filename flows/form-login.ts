@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from 'playwright';
+import { shownUrl } from './page-url.js';
 import type { CodeSource } from '../codes/code-source.js';
 import type { PortalConfig } from '../config/schema.js';
 import { PortalLoginError } from '../core/errors.js';
@@ -51,7 +52,7 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
   const skewMs = await openLoginPage(input);
   if (skewMs !== 0) log.warn(`The portal's clock is ${(skewMs / 1000).toFixed(1)} s ${skewMs > 0 ? 'ahead of' : 'behind'} this machine's; codes are generated on the portal's clock. Check NTP on this machine.`);
 
-  log.debug(`Opened ${page.url()}; portal clock offset ${skewMs} ms.`);
+  log.debug(`Opened ${shownUrl(page)}; portal clock offset ${skewMs} ms.`);
   const credentials = await waitForScreen(page, scan, 'credentials', input.timeoutMs);
   if (credentials.screen !== 'credentials') throw noCredentialForm(input, credentials);
   log.debug(`Found username and password fields; ${credentials.hasSubmit ? 'a submit control' : 'no submit control (pressing Enter)'}.`);
@@ -62,7 +63,7 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
 
   let screen = await waitForScreen(page, scan, 'after-credentials', input.timeoutMs);
   let codesSubmitted = 0;
-  log.debug(`After the password: ${screen.screen} screen at ${page.url()}${screen.screen === 'code' ? ` with ${screen.codeFields} code field(s)` : ''}.`);
+  log.debug(`After the password: ${screen.screen} screen at ${shownUrl(page)}${screen.screen === 'code' ? ` with ${screen.codeFields} code field(s)` : ''}.`);
   if (screen.screen === 'code') {
     const codes = input.codeSource(skewMs);
     for (let attempt = 0; ; attempt++) {
@@ -105,7 +106,7 @@ async function openLoginPage(input: FormLoginInput): Promise<number> {
 }
 
 async function expectLoggedIn(input: FormLoginInput, screen: ScanResult, stage: 'credentials' | 'code'): Promise<void> {
-  const where = input.page.url();
+  const where = shownUrl(input.page);
   switch (screen.screen) {
     case 'captcha':
       throw new PortalLoginError('CAPTCHA', `The portal shows a captcha / "verify you are human" check at ${where}.`, {
@@ -148,19 +149,19 @@ function hintFor(code: string, input: FormLoginInput): string {
 
 function noCredentialForm(input: FormLoginInput, scan: ScanResult): PortalLoginError {
   if (scan.screen === 'captcha') {
-    return new PortalLoginError('CAPTCHA', `The portal shows a captcha / "verify you are human" check at ${input.page.url()} before the login form.`, {
+    return new PortalLoginError('CAPTCHA', `The portal shows a captcha / "verify you are human" check at ${shownUrl(input.page)} before the login form.`, {
       hint: 'Not retried (that leads to a lockout). Log in once by hand with --headed, or ask the portal for API access.',
     });
   }
   if (scan.unmatched.length > 0) return unmatchedSelectors(input, scan.unmatched);
-  return new PortalLoginError('UNEXPECTED_PAGE', `Found no username and password fields on ${input.page.url()} within ${input.timeoutMs / 1000} s.`, {
+  return new PortalLoginError('UNEXPECTED_PAGE', `Found no username and password fields on ${shownUrl(input.page)} within ${input.timeoutMs / 1000} s.`, {
     hint: `Set ${input.portalRef}.selectors.username and .password (CSS selectors) to the page's fields.`,
   });
 }
 
 function unmatchedSelectors(input: FormLoginInput, keys: string[]): PortalLoginError {
   const list = keys.map((k) => `${input.portalRef}.selectors.${k} = "${(input.portal.selectors as Record<string, string | undefined>)[k]}"`).join(', ');
-  return new PortalLoginError('SELECTOR_NOT_FOUND', `Selector matched nothing visible on ${input.page.url()}: ${list}.`, {
+  return new PortalLoginError('SELECTOR_NOT_FOUND', `Selector matched nothing visible on ${shownUrl(input.page)}: ${list}.`, {
     hint: 'Open the screenshot below, fix the selector (CSS), or remove it to let portal-login detect the field.',
   });
 }

@@ -108,24 +108,39 @@ export function scanPage(input: ScanInput): ScanResult | null {
   const errorText = errorEls.map((el) => (el.textContent ?? '').trim()).join(' ').slice(0, 300);
 
   const password = explicit('password') ?? textInputs.filter((el) => (el as HTMLInputElement).type === 'password');
-  const codeByHint = (el: Element) => {
+  // A code field by its own words; a numeric 4-8 character field only counts on a screen without a password.
+  const saysCode = (el: Element) => {
     const i = el as HTMLInputElement;
-    return i.autocomplete === 'one-time-code' || (i.inputMode === 'numeric' && i.maxLength >= 4 && i.maxLength <= 10) ||
-      (i.type !== 'password' && /\b(code|otp|totp|2fa|mfa|authenticator|verification|one[- ]time)\b/i.test(hintText(el)));
+    return i.autocomplete === 'one-time-code' || (i.type !== 'password' && /\b(code|otp|totp|2fa|mfa|authenticator|verification|one[- ]time)\b/i.test(hintText(el)));
   };
-  const boxes = textInputs.filter((el) => (el as HTMLInputElement).maxLength === 1 && (el as HTMLInputElement).type !== 'password');
-  const code = explicit('code') ?? (boxes.length >= 4 ? boxes : textInputs.filter(codeByHint).slice(0, 1));
+  const looksNumericCode = (el: Element) => {
+    const i = el as HTMLInputElement;
+    return i.inputMode === 'numeric' && i.maxLength >= 4 && i.maxLength <= 8;
+  };
+  // Single-digit boxes: the largest group (same form or parent) of four or more.
+  const groups = new Map<Element, Element[]>();
+  for (const el of textInputs) {
+    if ((el as HTMLInputElement).maxLength !== 1 || (el as HTMLInputElement).type === 'password') continue;
+    const key = el.closest('form, fieldset, [role=group]') ?? el.parentElement ?? document.body;
+    groups.set(key, [...(groups.get(key) ?? []), el]);
+  }
+  const boxes = [...groups.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  const single = textInputs.filter(saysCode)[0] ?? (password.length === 0 ? textInputs.filter(looksNumericCode)[0] : undefined);
+  const code = explicit('code') ?? (boxes.length >= 4 ? boxes : single ? [single] : []);
 
   let username = explicit('username');
   if (!username) {
-    const candidates = textInputs.filter((el) => (el as HTMLInputElement).type !== 'password' && !code.includes(el));
-    const byHint = candidates.find((el) => {
+    // Prefer fields in the password's own form: a header search box or a sign-up form elsewhere is not it.
+    const form = (password[0] as HTMLInputElement | undefined)?.form ?? null;
+    const candidates = textInputs.filter((el) => (el as HTMLInputElement).type !== 'password' && !saysCode(el) && !boxes.includes(el));
+    const inForm = candidates.filter((el) => (el as HTMLInputElement).form === form);
+    const byHint = (list: Element[]) => list.find((el) => {
       const i = el as HTMLInputElement;
       return i.autocomplete === 'username' || i.type === 'email' || /user|e-?mail|login|client|account|customer|mobile|phone|\bid\b/i.test(hintText(el));
     });
-    const beforePassword = password[0] ? candidates.filter((el) => el.compareDocumentPosition(password[0]!) & Node.DOCUMENT_POSITION_FOLLOWING) : [];
-    const fallback = beforePassword[beforePassword.length - 1];
-    username = byHint ? [byHint] : fallback ? [fallback] : [];
+    const beforePassword = password[0] ? inForm.filter((el) => el.compareDocumentPosition(password[0]!) & Node.DOCUMENT_POSITION_FOLLOWING) : [];
+    const chosen = byHint(inForm) ?? beforePassword[beforePassword.length - 1] ?? byHint(candidates);
+    username = chosen ? [chosen] : [];
   }
 
   const submitFor = (field: Element | undefined, key: 'submit' | 'codeSubmit'): Element | undefined => {
@@ -145,12 +160,8 @@ export function scanPage(input: ScanInput): ScanResult | null {
   const result = (screen: Screen): ScanResult => ({ screen, errorText: errorText || undefined, codeFields: code.length, unmatched });
 
   if (captcha) return result('captcha');
-  if (errorText && input.stage !== 'credentials') return result('error');
-  if (successByUrl || successByElement) return result('success');
-
-  const hasCredentials = username.length > 0 && password.length > 0;
   if (input.stage === 'credentials') {
-    if (!hasCredentials) return input.diagnose ? result('none') : null;
+    if (username.length === 0 || password.length === 0) return input.diagnose ? result('none') : null;
     document.querySelectorAll(`[${TAG_ATTR}]`).forEach((el) => el.removeAttribute(TAG_ATTR));
     tag(username[0]!, 'username');
     tag(password[0]!, 'password');
@@ -159,14 +170,18 @@ export function scanPage(input: ScanInput): ScanResult | null {
     forgetVisibleErrors();
     return { ...result('credentials'), hasSubmit: submit !== undefined };
   }
-  if (code.length > 0 && password.length === 0 && input.stage === 'after-credentials') {
+  // The code screen wins over an instruction in an alert box, and over a success URL pattern that also matches it.
+  if (input.stage === 'after-credentials' && code.length > 0 && password.length === 0) {
     code.forEach((el, i) => tag(el, `code-${i}`));
     const submit = submitFor(code[code.length - 1], 'codeSubmit');
     if (submit) tag(submit, 'code-submit');
     forgetVisibleErrors();
     return { ...result('code'), hasSubmit: submit !== undefined };
   }
+  if (successByUrl || successByElement) return result('success');
+  if (errorText) return result('error');
+  // Without an in-page sign of success (cookie or probe only), leaving the form is the cue to check.
   const stillOnForm = input.stage === 'after-credentials' ? password.length > 0 : code.length > 0;
-  if (ready && !stillOnForm) return result('left');
+  if (ready && !stillOnForm && !input.successUrl && !input.successSelector) return result('left');
   return input.diagnose ? result('none') : null;
 }

@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from 'playwright';
+import { shownUrl } from './page-url.js';
 import type { SuccessCheck } from '../config/schema.js';
 
 /**
@@ -10,7 +11,7 @@ export async function failedSuccessChecks(page: Page, context: BrowserContext, s
   const checks: Array<Promise<string | undefined>> = [];
   if (success.url) {
     const url = success.url;
-    checks.push(page.waitForURL(new RegExp(url), { timeout: timeoutMs }).then(() => undefined, () => `URL did not match /${url}/ (at ${page.url()})`));
+    checks.push(page.waitForURL(new RegExp(url), { timeout: timeoutMs }).then(() => undefined, () => `URL did not match /${url}/ (at ${shownUrl(page)})`));
   }
   if (success.selector) {
     const selector = success.selector;

@@ -109,3 +109,12 @@ test('totp on a terminal: a hidden prompt that never echoes the secret', async (
   expect(screen).not.toContain(SECRET);
   expect(screen).toMatch(/\d{6} {2}\(\d+ s left\)/);
 });
+
+test('bad option values are usage errors (exit 2), never a hang or NaN', async () => {
+  const cwd = await tempDir();
+  for (const args of [['login', '--timeout', 'abc'], ['login', '--timeout', '0'], ['totp', SECRET, '--period', '0'], ['totp', SECRET, '--digits', '20']]) {
+    const run = await runCli(args, { cwd });
+    expect(run.status, args.join(' ')).toBe(2);
+    expect(run.stderr).toContain('error [USAGE]: --');
+  }
+});

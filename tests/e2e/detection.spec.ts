@@ -31,6 +31,13 @@ const CREDENTIAL_PAGES: Array<[string, string, Record<string, string>]> = [
   ['an invisible reCAPTCHA badge is not a captcha wall',
     '<form><input id="u" type="email"><input id="p" type="password"><button id="s">Log in</button></form><div class="grecaptcha-badge"><iframe title="reCAPTCHA" width="256" height="60"></iframe></div>',
     { username: 'u', password: 'p', submit: 's' }],
+  ['a numeric client ID / mobile field (inputmode=numeric, maxlength 10) is the username, not a code',
+    '<form><input id="u" inputmode="numeric" maxlength="10" placeholder="Mobile number"><input id="p" type="password"><button id="s" type="submit">Login</button></form>',
+    { username: 'u', password: 'p', submit: 's' }],
+  ['a header search box and a sign-up form elsewhere are not the username',
+    '<header><input id="q" placeholder="Search accounts"></header><form id="signup"><input id="e" type="email" placeholder="Email for newsletter"><button id="n">Sign up</button></form>' +
+    '<form><input id="u" name="login"><input id="p" type="password"><button id="s" type="submit">Sign in</button></form>',
+    { username: 'u', password: 'p', submit: 's' }],
   ['autocomplete=username wins over an earlier text field',
     '<form><input id="x" type="text" placeholder="Branch"><input id="u" autocomplete="username"><input id="p" type="password"><button id="s" type="submit">Sign in</button></form>',
     { username: 'u', password: 'p', submit: 's' }],
@@ -49,6 +56,11 @@ const CODE_PAGES: Array<[string, string, Record<string, string>, number]> = [
   ['inputmode=numeric maxlength=6, no label', '<form><input id="c" inputmode="numeric" maxlength="6"><button id="s" type="submit">Next</button></form>', { 'code-0': 'c', 'code-submit': 's' }, 1],
   ['a label saying OTP on a tel field', '<form><label>Enter the OTP <input id="c" type="tel"></label><button id="s">Submit</button></form>', { 'code-0': 'c', 'code-submit': 's' }, 1],
   ['aria-label "Authenticator code", no button', '<form><input id="c" aria-label="Authenticator code"></form>', { 'code-0': 'c' }, 1],
+  ['six boxes in their group; a single-character field elsewhere is not a seventh',
+    '<input id="x" maxlength="1" placeholder="Initial"><form>' + [1, 2, 3, 4, 5, 6].map((i) => `<input id="d${i}" maxlength="1" inputmode="numeric">`).join('') + '<button id="s">Verify</button></form>',
+    { 'code-0': 'd1', 'code-1': 'd2', 'code-2': 'd3', 'code-3': 'd4', 'code-4': 'd5', 'code-5': 'd6', 'code-submit': 's' }, 6],
+  ['an instruction in an alert box on the code screen is not an error',
+    '<div role="alert">We sent a code to your authenticator app.</div><form><input id="c" autocomplete="one-time-code"><button id="s">Verify</button></form>', { 'code-0': 'c', 'code-submit': 's' }, 1],
   ['six single-digit boxes', '<form>' + [1, 2, 3, 4, 5, 6].map((i) => `<input id="d${i}" maxlength="1" inputmode="numeric">`).join('') + '<button id="s">Verify</button></form>',
     { 'code-0': 'd1', 'code-1': 'd2', 'code-2': 'd3', 'code-3': 'd4', 'code-4': 'd5', 'code-5': 'd6', 'code-submit': 's' }, 6],
 ];
@@ -69,6 +81,19 @@ test('after credentials: an error message, a captcha and a login form that is st
   expect((await scan(page, '<form><input type="email"><input type="password"></form><div class="g-recaptcha"><iframe title="reCAPTCHA"></iframe></div>', 'credentials')).result?.screen).toBe('captcha');
   expect((await scan(page, '<form><input id="u"><input type="password"></form>', 'after-credentials')).result?.screen).toBe('none');
   expect((await scan(page, '<h1>Portfolio</h1>', 'after-code')).result?.screen).toBe('left');
+});
+
+test('with an in-page success check, an interstitial is waited out, not taken for success', async ({ page }) => {
+  await page.setContent('<p>Signing you in…</p>');
+  const input = { stage: 'after-credentials' as const, selectors: {}, errorSelector: DEFAULT_ERROR_SELECTOR, successSelector: '#dashboard' };
+  expect(await page.evaluate(scanPage, input)).toBeNull();
+  expect(await page.evaluate(scanPage, { ...input, successSelector: undefined })).toMatchObject({ screen: 'left' });
+});
+
+test('a success URL pattern that also matches the code page does not skip the code', async ({ page }) => {
+  await page.setContent('<form><input autocomplete="one-time-code"><button>Verify</button></form>');
+  const result = await page.evaluate(scanPage, { stage: 'after-credentials' as const, selectors: {}, errorSelector: DEFAULT_ERROR_SELECTOR, successUrl: '.*' });
+  expect(result?.screen).toBe('code');
 });
 
 test('explicit selectors win, and one that matches nothing is reported by key', async ({ page }) => {
