@@ -7,10 +7,11 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 
 /** Prompts on a terminal without echoing what is typed. */
 export async function readHidden(stdin: NodeJS.ReadStream, write: (text: string) => void, prompt: string): Promise<string> {
-  write(prompt);
+  // Echo goes off before the prompt shows: input typed or pasted the moment it appears must not be echoed.
   stdin.setRawMode(true);
   stdin.resume();
   stdin.setEncoding('utf8');
+  write(prompt);
   try {
     return await new Promise<string>((resolve, reject) => {
       let value = '';
