@@ -28,10 +28,6 @@ export async function resolveBrowser(env: NodeJS.ProcessEnv = process.env): Prom
   return { chromium, found: findBrowser(env, playwrightExecutablePath(chromium)) };
 }
 
-export async function launchBrowser(options: LaunchOptions): Promise<Browser> {
-  return (await startLaunch(options)).browser;
-}
-
 /** Resolves once Chromium's launch has begun (Playwright loaded, process spawning), with the pending browser. */
 async function startLaunch(options: LaunchOptions): Promise<{ browser: Promise<Browser> }> {
   const { chromium, found } = await resolveBrowser(options.env);

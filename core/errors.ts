@@ -69,7 +69,3 @@ export class PortalLoginError extends Error {
     return EXIT_STATUS[this.code];
   }
 }
-
-export function isPortalLoginError(error: unknown): error is PortalLoginError {
-  return error instanceof PortalLoginError;
-}

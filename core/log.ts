@@ -18,8 +18,3 @@ export function createLogger(options: { redactor: Redactor; verbose: boolean; qu
     debug: (m) => (options.verbose ? emit('debug: ', m) : undefined),
   };
 }
-
-/** A logger scoped to one account: same sink, name in front. */
-export function withPrefix(options: Parameters<typeof createLogger>[0], prefix: string): Logger {
-  return createLogger({ ...options, prefix });
-}

@@ -109,9 +109,7 @@ async function expectLoggedIn(input: FormLoginInput, screen: ScanResult, stage: 
   const where = shownUrl(input.page);
   switch (screen.screen) {
     case 'captcha':
-      throw new PortalLoginError('CAPTCHA', `The portal shows a captcha / "verify you are human" check at ${where}.`, {
-        hint: 'Not retried (that leads to a lockout). Log in once by hand with --headed, or ask the portal for API access.',
-      });
+      throw captchaError(where);
     case 'error': {
       const code = classifyPortalError(stage, screen.errorText ?? '');
       throw new PortalLoginError(code, `The portal said: "${screen.errorText}"`, { hint: hintFor(code, input) });
@@ -147,11 +145,15 @@ function hintFor(code: string, input: FormLoginInput): string {
   }
 }
 
+function captchaError(where: string): PortalLoginError {
+  return new PortalLoginError('CAPTCHA', `The portal shows a captcha / "verify you are human" check at ${where}.`, {
+    hint: 'Not retried (that leads to a lockout). Log in once by hand with --headed, or ask the portal for API access.',
+  });
+}
+
 function noCredentialForm(input: FormLoginInput, scan: ScanResult): PortalLoginError {
   if (scan.screen === 'captcha') {
-    return new PortalLoginError('CAPTCHA', `The portal shows a captcha / "verify you are human" check at ${shownUrl(input.page)} before the login form.`, {
-      hint: 'Not retried (that leads to a lockout). Log in once by hand with --headed, or ask the portal for API access.',
-    });
+    return captchaError(`${shownUrl(input.page)} before the login form`);
   }
   if (scan.unmatched.length > 0) return unmatchedSelectors(input, scan.unmatched);
   return new PortalLoginError('UNEXPECTED_PAGE', `Found no username and password fields on ${shownUrl(input.page)} within ${input.timeoutMs / 1000} s.`, {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 
@@ -57,12 +56,4 @@ export async function saveSession(paths: SessionPaths, state: StorageState, meta
   await writeFileAtomic(paths.state, JSON.stringify(state, null, 2) + '\n');
   if (sessionStorage) await writeFileAtomic(paths.sessionStorage, JSON.stringify(sessionStorage, null, 2) + '\n');
   await writeFileAtomic(paths.meta, JSON.stringify(meta, null, 2) + '\n');
-}
-
-export async function readSessionMeta(paths: SessionPaths): Promise<SessionMeta | undefined> {
-  try {
-    return JSON.parse(await readFile(paths.meta, 'utf8')) as SessionMeta;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { selectAccounts } from '../../config/accounts.js';
 import { loadEnv } from '../../config/env.js';
 import { loadConfigFile } from '../../config/load.js';
 import { PortalLoginError } from '../../core/errors.js';
@@ -43,10 +44,8 @@ async function readSecret(args: TotpArgs, ctx: CliContext) {
   if (args.secret !== undefined) return { secret: args.secret, source: 'the command line', params: flags };
   if (args.account) {
     const { config, source } = await loadConfigFile(resolve(ctx.cwd, args.config));
-    const account = config.accounts[args.account];
-    if (!account) {
-      throw new PortalLoginError('UNKNOWN_ACCOUNT', `Unknown account "${args.account}" (not under accounts: in ${source}).`, { hint: `Known accounts: ${Object.keys(config.accounts).join(', ') || '(none)'}.` });
-    }
+    selectAccounts(config, [args.account], source); // UNKNOWN_ACCOUNT with the known names
+    const account = config.accounts[args.account]!;
     const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
     const value = env[account.totpSecretEnv];
     if (!value) {
