@@ -83,7 +83,8 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
     });
     return { account: account.name, ok: false, error, durationMs: Date.now() - started };
   } finally {
-    await context.close();
+    // Not awaited (measured ~40 ms): the next account needs only its own context, and closing the browser ends this one anyway.
+    context.close().catch(() => undefined);
   }
 }
 
