@@ -26,7 +26,7 @@ export default defineConfig({
     launchOptions: { executablePath: browser.executablePath, args: chromiumArgs(process.getuid?.() === 0) },
   },
   webServer: {
-    command: `node dist/cli/main.js demo-portal --port ${DEMO_PORT}`,
+    command: `node dist/bin/portal-login.js demo-portal --port ${DEMO_PORT}`,
     url: `${DEMO_URL}/`,
     reuseExistingServer: !process.env.CI,
     stdout: 'ignore',

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
-import { ROOT, runCli } from '../support/cli.js';
+import { CLI, ROOT, runCli } from '../support/cli.js';
 
 const SECRET = 'JBSWY3DPEHPK3PXP';
 const expected = (digits = 6, algorithm = 'SHA1', period = 30) =>
@@ -71,14 +71,14 @@ test('totp and --help never load Playwright', async () => {
   const cwd = await tempDir();
   for (const args of [['totp', SECRET], ['--help'], ['login', '--help']]) {
     const log = join(cwd, `imports-${args.join('-')}.log`);
-    const run = spawnSync(process.execPath, ['--import', join(ROOT, 'tests/support/import-log-hooks.mjs'), join(ROOT, 'dist/cli/main.js'), ...args], {
+    const run = spawnSync(process.execPath, ['--import', join(ROOT, 'tests/support/import-log-hooks.mjs'), CLI, ...args], {
       cwd,
       env: { PATH: process.env.PATH, IMPORT_LOG: log },
       encoding: 'utf8',
     });
     expect(run.status, run.stderr).toBe(0);
     const imported = await readFile(log, 'utf8');
-    expect(imported).toContain('dist/cli/main.js'); // the hook saw the CLI's own imports
+    expect(imported).toContain('dist/bin/chunks/'); // the hook saw the CLI's own imports
     expect(imported).not.toMatch(/playwright/);
   }
 });
@@ -94,7 +94,7 @@ test('no command, or an unknown one: usage error, exit 2', async () => {
 
 test('totp on a terminal: a hidden prompt that never echoes the secret', async () => {
   // `script` gives the CLI a real pseudo-terminal; the secret is typed only once the prompt is shown.
-  const child = spawn('script', ['-qec', `${process.execPath} ${join(ROOT, 'dist/cli/main.js')} totp`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qec', `${process.execPath} ${CLI} totp`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';
   let typed = false;
   child.stdout.on('data', (chunk: Buffer) => {

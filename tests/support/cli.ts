@@ -8,7 +8,7 @@ import { demoLoginSetup } from '../../demo-portal/login-config.js';
 import type { DemoVariant } from '../../demo-portal/variants.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/cli/main.js');
+export const CLI = join(ROOT, 'dist/bin/portal-login.js');
 
 export interface CliRun {
   status: number | null;
