@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, BrowserType, Page } from 'playwright';
 import { PortalLoginError } from '../core/errors.js';
+import { compileCacheDir, loadWithCompileCache } from './compile-cache.js';
 import { findBrowser, INSTALL_HINT, playwrightExecutablePath, type FoundBrowser } from './find-browser.js';
 
 /**
@@ -24,7 +25,8 @@ export interface LaunchOptions {
  * loader's export scan of its 30k-line bundle (measured: ~0.3 s faster than `import()`).
  */
 export async function resolveBrowser(env: NodeJS.ProcessEnv = process.env): Promise<{ chromium: BrowserType; found: FoundBrowser }> {
-  const { chromium } = createRequire(import.meta.url)('playwright') as typeof import('playwright');
+  const require = createRequire(import.meta.url);
+  const { chromium } = loadWithCompileCache(() => require('playwright') as typeof import('playwright'), compileCacheDir(env)).value;
   return { chromium, found: findBrowser(env, playwrightExecutablePath(chromium)) };
 }
 
