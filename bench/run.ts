@@ -21,19 +21,24 @@ import { measureChild, type ChildSpec, type RunMeasure } from './measure.js';
 import { MB, ratio, summarize, table } from './stats.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const CLI = join(ROOT, 'dist', 'bin', 'portal-login.js');
 const HAND_WRITTEN = join(ROOT, 'dist', 'bench', 'hand-written.js');
-/** demo01..demo20 go to portal-login, demo21..demo40 to the hand-written script: one user per run, so no run meets TOTP replay refusal. */
+/**
+ * demo01..demo20 go to portal-login, demo21..demo40 to the hand-written
+ * script, in turn. A user comes back only after 20 runs of each side (over a
+ * minute, so in a later TOTP window): no run meets replay refusal or waits.
+ */
 const USERS_PER_SIDE = 20;
+const MAX_RUNS = 60;
 const TARGET_RATIO = 1.0;
 
-const user = (n: number) => `demo${String(n).padStart(2, '0')}`;
+const user = (side: 0 | 1, run: number) => `demo${String(side * USERS_PER_SIDE + (run % USERS_PER_SIDE) + 1).padStart(2, '0')}`;
 
 function options(): { runs: number; sampleMs: number } {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' }, 'sample-ms': { type: 'string', default: '50' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, 'sample-ms': { type: 'string', default: '50' } } });
   const runs = Number(values.runs);
   const sampleMs = Number(values['sample-ms']);
-  if (!Number.isInteger(runs) || runs < 1 || runs > USERS_PER_SIDE - 1) throw new Error(`--runs must be 1..${USERS_PER_SIDE - 1} (one demo user per run, plus the warm-up)`);
+  if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) throw new Error(`--runs must be 1..${MAX_RUNS}`);
   if (!(sampleMs >= 5)) throw new Error('--sample-ms must be ≥ 5');
   return { runs, sampleMs };
 }
@@ -54,21 +59,22 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'portal-login-bench-'));
   const portal = await startDemoPortal();
   try {
-    const usersA = Array.from({ length: runs + 1 }, (_, i) => user(i + 1));
-    const usersB = Array.from({ length: runs + 1 }, (_, i) => user(USERS_PER_SIDE + i + 1));
-    const { config, env } = demoLoginSetup(portal.url, ['classic'], usersA, { stateDir: join(work, 'state'), artifactsDir: join(work, 'artifacts') });
+    const usersA = Array.from({ length: runs + 1 }, (_, i) => user(0, i));
+    const usersB = Array.from({ length: runs + 1 }, (_, i) => user(1, i));
+    const { config, env } = demoLoginSetup(portal.url, ['classic'], [...new Set(usersA)], { stateDir: join(work, 'state'), artifactsDir: join(work, 'artifacts') });
     for (const p of Object.values(config.portals ?? {})) p.totp = { ...p.totp, minSecondsLeft: 0 };
     const configPath = join(work, 'portal-login.json');
     await writeFile(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
 
-    const base = { env: { ...process.env, ...env }, cwd: work, sampleMs };
+    // The used-code ledger lives in the work dir: a bench run never touches the user's own.
+    const base = { env: { ...process.env, ...env, PORTAL_LOGIN_LEDGER_DIR: join(work, 'ledger') }, cwd: work, sampleMs };
     const specA = (i: number): ChildSpec => ({
       ...base, label: `A (portal-login, ${usersA[i]})`, command: process.execPath,
-      args: [CLI, 'login', usersA[i]!, '--config', configPath, '--state-dir', join(work, 'a', usersA[i]!)],
+      args: [CLI, 'login', usersA[i]!, '--config', configPath, '--state-dir', join(work, 'a', String(i))],
     });
     const specB = (i: number): ChildSpec => ({
       ...base, label: `B (hand-written, ${usersB[i]})`, command: process.execPath,
-      args: [HAND_WRITTEN, portal.url, usersB[i]!, DEMO_PASSWORD, demoUser(usersB[i]!).totpSecret, join(work, 'b', `${usersB[i]}.json`)],
+      args: [HAND_WRITTEN, portal.url, usersB[i]!, DEMO_PASSWORD, demoUser(usersB[i]!).totpSecret, join(work, 'b', `${i}.json`)],
     });
     await mkdir(join(work, 'a'), { recursive: true });
     await mkdir(join(work, 'b'), { recursive: true });
@@ -111,7 +117,7 @@ function report(a: RunMeasure[], b: RunMeasure[], { runs, sampleMs, chromium, lo
     `portal-login benchmark: classic demo portal, ${runs} runs each, interleaved A,B after 1 unmeasured warm-up each`,
     `machine: nproc ${availableParallelism()}, Node ${process.version}, ${chromium}, ${process.platform}/${process.arch}`,
     `load average (1 min) before/after: ${load[0].toFixed(2)} / ${load[1].toFixed(2)}${Math.max(...load) > availableParallelism() ? '  (busy machine: other processes competed for the CPUs; figures are noisy)' : ''}`,
-    `A = node dist/cli/main.js login <user> (portal-login)   B = node dist/bench/hand-written.js (explicit selectors)`,
+    `A = node dist/bin/portal-login.js login <user> (portal-login)   B = node dist/bench/hand-written.js (explicit selectors)`,
     '',
     table([
       ['', 'A portal-login', 'B hand-written', 'A/B'],
