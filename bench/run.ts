@@ -23,6 +23,7 @@ import { MB, ratio, summarize, table } from './stats.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'bin', 'portal-login.js');
 const HAND_WRITTEN = join(ROOT, 'dist', 'bench', 'hand-written.js');
+const PLAYWRIGHT_LOAD = join(ROOT, 'dist', 'bench', 'playwright-load.js');
 /**
  * demo01..demo20 go to portal-login, demo21..demo40 to the hand-written
  * script, in turn. A user comes back only after 20 runs of each side (over a
@@ -66,8 +67,10 @@ async function main(): Promise<void> {
     const configPath = join(work, 'portal-login.json');
     await writeFile(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
 
-    // The used-code ledger lives in the work dir: a bench run never touches the user's own.
-    const base = { env: { ...process.env, ...env, PORTAL_LOGIN_LEDGER_DIR: join(work, 'ledger') }, cwd: work, sampleMs };
+    // The used-code ledger and the code cache live in the work dir: a bench run never touches the user's own.
+    // A's warm-up run fills the code cache, so the measured runs are like every run after a user's first.
+    const benchEnv = { ...process.env, ...env, PORTAL_LOGIN_LEDGER_DIR: join(work, 'ledger'), PORTAL_LOGIN_CACHE_DIR: join(work, 'v8') };
+    const base = { env: benchEnv, cwd: work, sampleMs };
     const specA = (i: number): ChildSpec => ({
       ...base, label: `A (portal-login, ${usersA[i]})`, command: process.execPath,
       args: [CLI, 'login', usersA[i]!, '--config', configPath, '--state-dir', join(work, 'a', String(i))],
@@ -90,10 +93,29 @@ async function main(): Promise<void> {
       process.stderr.write(`run ${i}/${runs}: A ${a[i - 1]!.wallMs.toFixed(0)} ms, B ${b[i - 1]!.wallMs.toFixed(0)} ms\n`);
     }
     report(a, b, { runs, sampleMs, chromium: await chromiumVersion(), load: [loadBefore, loadavg()[0]!] });
+    process.stdout.write(playwrightLoad(join(work, 'v8-load'), runs));
   } finally {
     await portal.close();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The code cache on its own: loading Playwright from source (baseline) and
+ * from a warm cache, in fresh processes, interleaved.
+ */
+function playwrightLoad(cacheDir: string, runs: number): string {
+  const time = (dir: string) =>
+    (JSON.parse(execFileSync(process.execPath, [PLAYWRIGHT_LOAD], { env: { ...process.env, PORTAL_LOGIN_CACHE_DIR: dir }, encoding: 'utf8' })) as { ms: number; hits: number }).ms;
+  time(cacheDir); // fills the cache
+  const source: number[] = [];
+  const cached: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    source.push(time('off'));
+    cached.push(time(cacheDir));
+  }
+  const [s, c] = [summarize(source).median, summarize(cached).median];
+  return `\nLoading Playwright (require, ${runs} fresh processes each, interleaved): from source ${s.toFixed(0)} ms, from the code cache ${c.toFixed(0)} ms, cache/source = ${ratio(c, s)}\n`;
 }
 
 interface ReportContext {
