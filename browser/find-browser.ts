@@ -9,6 +9,8 @@ export interface FoundBrowser {
 }
 
 const SYSTEM_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'chrome'];
+/** Searched after PATH: cron and systemd run jobs with a minimal PATH. */
+const SYSTEM_DIRS = ['/usr/bin', '/usr/local/bin', '/snap/bin'];
 
 export const INSTALL_HINT =
   'Install a browser with one of: `npx playwright install chromium` (downloads Playwright\'s Chromium), ' +
@@ -20,14 +22,14 @@ export const INSTALL_HINT =
  * Playwright's own install, then a system Chromium/Chrome on PATH.
  * `playwrightExecutable` is Playwright's expected path (chromium.executablePath()).
  */
-export function findBrowser(env: NodeJS.ProcessEnv, playwrightExecutable: string | undefined): FoundBrowser {
+export function findBrowser(env: NodeJS.ProcessEnv, playwrightExecutable: string | undefined, systemDirs = SYSTEM_DIRS): FoundBrowser {
   const override = env.PORTAL_LOGIN_BROWSER;
   if (override) {
     if (isExecutable(override)) return { executablePath: override, source: 'PORTAL_LOGIN_BROWSER' };
     throw new PortalLoginError('BROWSER_NOT_FOUND', `PORTAL_LOGIN_BROWSER=${override} is not an executable file.`, { hint: INSTALL_HINT });
   }
   if (playwrightExecutable && isExecutable(playwrightExecutable)) return { executablePath: undefined, source: 'playwright' };
-  const system = findOnPath(SYSTEM_NAMES, env.PATH ?? '');
+  const system = findOnPath(SYSTEM_NAMES, [...(env.PATH ?? '').split(delimiter).filter(Boolean), ...systemDirs]);
   if (system) return { executablePath: system, source: 'system' };
   throw new PortalLoginError('BROWSER_NOT_FOUND', 'No Chromium or Chrome found (looked for Playwright\'s browser and for ' + SYSTEM_NAMES.join(', ') + ' on PATH).', {
     hint: INSTALL_HINT,
@@ -43,8 +45,7 @@ export function playwrightExecutablePath(browserType: { executablePath(): string
   }
 }
 
-function findOnPath(names: string[], path: string): string | undefined {
-  const dirs = [...path.split(delimiter).filter(Boolean), '/usr/bin', '/usr/local/bin', '/snap/bin'];
+function findOnPath(names: string[], dirs: string[]): string | undefined {
   for (const name of names) {
     for (const dir of dirs) {
       const candidate = join(dir, name);

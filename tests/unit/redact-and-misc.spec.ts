@@ -3,7 +3,6 @@
  * classification, browser discovery, Chromium flags and exit statuses.
  */
 import { expect, test } from '@playwright/test';
-import { accessSync, constants } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,15 +160,10 @@ test.describe('findBrowser', () => {
     expect(findBrowser({ PATH: dir }, join(dir, 'not-installed'))).toEqual({ executablePath: onPath, source: 'system' });
   });
 
-  test('empty PATH, no Playwright browser: /usr/bin/chromium is found as system', () => {
-    let present = true;
-    try {
-      accessSync('/usr/bin/chromium', constants.X_OK);
-    } catch {
-      present = false;
-    }
-    test.skip(!present, 'needs /usr/bin/chromium on this machine');
-    expect(findBrowser({ PATH: '' }, undefined)).toEqual({ executablePath: '/usr/bin/chromium', source: 'system' });
+  test('empty PATH (cron), no Playwright browser: the system folders are still searched', async () => {
+    const system = await script('chromium-browser', 0o755);
+    expect(findBrowser({ PATH: '' }, undefined, [join(dir, 'empty'), dir])).toEqual({ executablePath: system, source: 'system' });
+    expect(() => findBrowser({ PATH: '' }, undefined, [join(dir, 'empty')])).toThrow(PortalLoginError);
   });
 
   test('the install hint says how to get a browser', () => {
