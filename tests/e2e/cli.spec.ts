@@ -1,6 +1,8 @@
 /** The CLI as a user meets it: demo, totp (every way of giving the secret), help, start-up cost. */
 import { test, expect } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +82,21 @@ test('totp and --help never load Playwright', async () => {
     const imported = await readFile(log, 'utf8');
     expect(imported).toContain('dist/bin/chunks/'); // the hook saw the CLI's own imports
     expect(imported).not.toMatch(/playwright/);
+  }
+});
+
+test('demo-portal on a port already in use: usage error naming the port, not a crash', async () => {
+  const taken = createServer().listen(0, '127.0.0.1');
+  await once(taken, 'listening');
+  const { port } = taken.address() as AddressInfo;
+  try {
+    const run = await runCli(['demo-portal', '--port', String(port)], { cwd: await tempDir() });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`127.0.0.1:${port} (already in use)`);
+    expect(run.stderr).toContain('--port 0');
+    expect(run.stderr).not.toContain('bug in portal-login');
+  } finally {
+    taken.close();
   }
 });
 
