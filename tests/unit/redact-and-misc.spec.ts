@@ -194,6 +194,7 @@ test('EXIT_STATUS: the failures a user acts on have distinct statuses, none 0 or
     expect(Number.isInteger(s) && s > 1 && s < 126, `${codes[i]} → ${s}`).toBe(true);
   }
   expect(EXIT_INTERNAL_ERROR).toBe(1);
+  expect(EXIT_STATUS.INTERNAL).toBe(EXIT_INTERNAL_ERROR); // a bug exits 1 whether it ends the run or one account
   expect(new PortalLoginError('CAPTCHA', 'x').exitStatus).toBe(EXIT_STATUS.CAPTCHA);
 });
 
