@@ -138,12 +138,22 @@ test('a missing file is CONFIG_INVALID and says where it looked', async () => {
   expect(error.message).toContain(join(dir, 'nowhere.yaml'));
 });
 
-test('invalid YAML is CONFIG_INVALID naming the file', async () => {
+test('invalid YAML is CONFIG_INVALID naming the file, with a hint giving the line and column', async () => {
   const file = await writeConfig('portals:\n  acme: [unclosed\n  : :\n', 'bad.yaml');
   const error = await failure(() => loadConfigFile(file));
   expect(error.code).toBe('CONFIG_INVALID');
   expect(error.message).toContain(file);
   expect(error.message).toMatch(/YAML/);
+  expect(error.hint).toContain(`Fix line 3, column 3 of ${file}: indent with spaces`);
+});
+
+test('a YAML error on a line holding a value: the hint points at it, neither message nor hint quotes it', async () => {
+  const file = await writeConfig(`accounts:\n  main:\n\tpasswordEnv: ${PASSWORD}\n`, 'tabs.yaml');
+  const error = await failure(() => loadConfigFile(file));
+  expect(error.code).toBe('CONFIG_INVALID');
+  expect(error.hint).toContain(`Fix line 3, column 1 of ${file}`);
+  expect(error.hint).toContain('not tabs');
+  expect(said(error)).not.toContain('horse');
 });
 
 test.describe('accounts', () => {
