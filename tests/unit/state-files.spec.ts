@@ -1,12 +1,14 @@
 /**
  * State files on disk: the folders that hold sessions are private, even
- * when they existed before with looser modes.
+ * when they existed before with looser modes, and a save leaves exactly the
+ * files the current config asks for.
  */
 import { expect, test } from '@playwright/test';
-import { chmod, chown, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePrivateDir } from '../../core/atomic-write.js';
+import { describeSession, saveSession, sessionPaths, type StorageState } from '../../session/store.js';
 
 let dir: string;
 test.beforeEach(async () => {
@@ -49,5 +51,28 @@ test.describe('ensurePrivateDir', () => {
     expect(before & 0o077).not.toBe(0);
     await ensurePrivateDir(foreign);
     expect(await modeOf(foreign)).toBe(before);
+  });
+});
+
+test.describe('saveSession', () => {
+  const state: StorageState = { cookies: [{ name: 'sid', domain: 'a.example', path: '/', expires: -1, value: 'v' }], origins: [] };
+  const meta = describeSession('main', 'acme', state, new Date(0));
+
+  test('a session-storage file from an earlier save is removed when this save has none (the switch is off)', async () => {
+    const paths = sessionPaths(dir, 'main');
+    await saveSession(paths, state, meta, { 'https://a.example': { tab: 'earlier' } });
+    expect(await modeOf(paths.sessionStorage)).toBe(0o600);
+
+    await saveSession(paths, state, meta);
+    await expect(stat(paths.sessionStorage)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(JSON.parse(await readFile(paths.state, 'utf8'))).toEqual(state);
+    expect(JSON.parse(await readFile(paths.meta, 'utf8'))).toEqual(meta);
+  });
+
+  test('saving without sessionStorage when there never was a file just saves', async () => {
+    const paths = sessionPaths(join(dir, 'fresh'), 'main');
+    await saveSession(paths, state, meta);
+    expect(JSON.parse(await readFile(paths.state, 'utf8'))).toEqual(state);
+    await expect(stat(paths.sessionStorage)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
