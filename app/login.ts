@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright';
 import type { ResolvedAccount } from '../config/accounts.js';
-import { blockHeavyResources, type BrowserInBackground } from '../browser/launch.js';
+import { blockHeavyResources, type BrowserInBackground, type OpenPage } from '../browser/launch.js';
 import { totpCodeSource } from '../codes/totp-source.js';
 import { ensurePrivateDir } from '../core/atomic-write.js';
 import { offsetClock, systemClock, type Clock } from '../core/clock.js';
@@ -37,17 +37,34 @@ export type AccountResult =
 export async function loginAccounts(accounts: ResolvedAccount[], options: LoginOptions): Promise<AccountResult[]> {
   // Fail before touching any portal: a login whose session cannot be kept is a wasted attempt.
   await Promise.all([ensurePrivateDir(options.stateDir), ensurePrivateDir(options.ledgerDir)]).catch((error: unknown) => {
-    throw asPortalLoginError(error);
+    throw asPortalLoginError(error, options.redactor);
   });
   const results: AccountResult[] = [];
   for (const account of accounts) results.push(await loginOne(account, options));
   return results;
 }
 
+/**
+ * One account's login: whatever goes wrong becomes this account's failed
+ * result, so the remaining accounts still run and `--json` reports all of them.
+ */
 async function loginOne(account: ResolvedAccount, options: LoginOptions): Promise<AccountResult> {
   const started = Date.now();
   const log = options.logFor(account.name);
-  const { context, page } = await options.browser.newPage();
+  const failed = (thrown: unknown) => ({
+    account: account.name,
+    ok: false as const,
+    error: asPortalLoginError(thrown, options.redactor, log),
+    durationMs: Date.now() - started,
+  });
+  let opened: OpenPage;
+  try {
+    opened = await options.browser.newPage();
+  } catch (thrown) {
+    if (thrown instanceof PortalLoginError) throw thrown; // Chromium did not start (BROWSER_NOT_FOUND): the whole run fails, not one account
+    return failed(thrown); // e.g. the browser crashed during an earlier account
+  }
+  const { context, page } = opened;
   try {
     if (account.portal.blockResources) await blockHeavyResources(context);
     if (options.trace) await context.tracing.start({ snapshots: true, screenshots: false, sources: false });
@@ -72,8 +89,8 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
     log.info(`Logged in; session saved to ${paths.state}`);
     return { account: account.name, ok: true, statePath: paths.state, metaPath: paths.meta, expiresAt: meta.expiresAt, durationMs: Date.now() - started, skewMs: result.skewMs };
   } catch (thrown) {
-    const error = asPortalLoginError(thrown);
-    error.artifacts = await saveFailureArtifacts({
+    const result = failed(thrown);
+    result.error.artifacts = await saveFailureArtifacts({
       page,
       context,
       dir: options.artifactsDir,
@@ -81,7 +98,7 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
       tracing: options.trace,
       redactor: options.redactor,
     });
-    return { account: account.name, ok: false, error, durationMs: Date.now() - started };
+    return result;
   } finally {
     // Not awaited (measured ~40 ms): the next account needs only its own context, and closing the browser ends this one anyway.
     context.close().catch(() => undefined);
@@ -98,8 +115,12 @@ async function persist(page: Page, context: BrowserContext, account: ResolvedAcc
   return meta;
 }
 
-/** Playwright's timeouts become TIMEOUT, file-system refusals STATE_WRITE_FAILED; anything else is a bug. */
-function asPortalLoginError(thrown: unknown): PortalLoginError {
+/**
+ * Playwright's timeouts become TIMEOUT, file-system refusals
+ * STATE_WRITE_FAILED; anything else is a bug, reported as INTERNAL (stack
+ * in --verbose) with every known secret redacted from its message.
+ */
+function asPortalLoginError(thrown: unknown, redactor: Redactor, log?: Logger): PortalLoginError {
   if (thrown instanceof PortalLoginError) return thrown;
   const fsError = thrown as NodeJS.ErrnoException;
   if (fsError instanceof Error && typeof fsError.syscall === 'string' && fsError.path) {
@@ -110,5 +131,10 @@ function asPortalLoginError(thrown: unknown): PortalLoginError {
   if (thrown instanceof Error && thrown.name === 'TimeoutError') {
     return new PortalLoginError('TIMEOUT', `A browser step timed out: ${thrown.message.split('\n')[0]}`, { hint: 'Raise --timeout if the portal is slow.' });
   }
-  throw thrown;
+  const what = thrown instanceof Error ? `${thrown.name}: ${thrown.message.split('\n')[0]}` : String(thrown);
+  if (thrown instanceof Error && thrown.stack) log?.debug(`Internal error: ${thrown.stack}`); // the logger redacts
+  return new PortalLoginError('INTERNAL', redactor.redact(`Internal error: ${what}. This is a bug in portal-login.`), {
+    hint: 'Please report it with the output of the same run with --verbose (secrets are redacted). The other accounts in this run were still tried.',
+    cause: thrown,
+  });
 }

@@ -17,8 +17,9 @@ export function reportThrown(ctx: CliContext, thrown: unknown): number {
     ctx.err(ctx.redactor.redact(formatError(thrown)));
     return thrown.exitStatus;
   }
+  // Same code and status as a bug inside one account's login (app/login.ts); here the whole stack is shown.
   const detail = thrown instanceof Error ? thrown.stack ?? thrown.message : String(thrown);
-  ctx.err(ctx.redactor.redact(`internal error: ${detail}\nThis is a bug in portal-login; please report it with the output above (secrets are redacted).`));
+  ctx.err(ctx.redactor.redact(`error [INTERNAL]: internal error: ${detail}\n  what to do: This is a bug in portal-login; please report it with this output (secrets are redacted).`));
   return EXIT_INTERNAL_ERROR;
 }
 

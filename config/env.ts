@@ -26,3 +26,23 @@ function definedOnly(env: Env): Record<string, string> {
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;
 }
+
+/**
+ * How a missing variable is named in an error: `NAME (where)`. A config
+ * value can pass as a variable name and still be a pasted secret (a base32
+ * TOTP secret is letters and digits 2-7; a weak password may be letters and
+ * digits only), so one that looks like a secret is not repeated.
+ */
+export function describeMissingVariable(name: string, where: string): string {
+  return looksLikePastedSecret(name) ? `a variable whose name looks like the secret itself, not shown (${where})` : `${name} (${where})`;
+}
+
+/** What to do when describeMissingVariable hid a name. */
+export const PASTED_SECRET_HINT =
+  'passwordEnv and totpSecretEnv hold the NAME of an environment variable (e.g. BROKER_TOTP_SECRET), not the secret itself: move the secret into .env or the environment and put the variable\'s name in the config.';
+
+/** No underscore, and either 16+ base32 characters (a TOTP secret) or lower case mixed with digits (a password). */
+export function looksLikePastedSecret(name: string): boolean {
+  if (name.includes('_')) return false;
+  return /^[A-Z2-7]{16,}$/.test(name) || (/[a-z]/.test(name) && /[0-9]/.test(name));
+}

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve, dirname, isAbsolute } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { PortalLoginError } from '../core/errors.js';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
@@ -26,8 +26,12 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   try {
     raw = parseYaml(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : 'unreadable';
-    throw new PortalLoginError('CONFIG_INVALID', `${file} is not valid YAML/JSON: ${reason}`);
+    // Only the first line: the parser's next lines quote the file, which may hold a pasted secret.
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '').replace(/:$/, '') : 'unreadable';
+    const at = error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col} of ` : '';
+    throw new PortalLoginError('CONFIG_INVALID', `${file} is not valid YAML/JSON: ${reason}`, {
+      hint: `Fix ${at}${file}: indent with spaces, not tabs; put a space after each "key:"; quote values that contain ": " or " #" or start with { [ * & ! | > ' " % @ or a backtick. A JSON file is read as YAML, so JSON works too.`,
+    });
   }
   const config = validateConfig(raw, file);
   return { config: resolveDirs(config, dirname(file)), source: file };

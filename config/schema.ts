@@ -5,9 +5,10 @@ import * as z from 'zod';
  * here once so the rest of the code never handles optionals for them.
  * Objects are strict: an unknown (usually misspelt) key is an error.
  */
-const envVarName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable NAME (letters, digits, _), not the secret itself');
+// The value is never echoed (it may be a pasted secret): the path names the key, the message says what belongs there.
+const ENV_VAR_NAME_MESSAGE =
+  'must be the NAME of the environment variable that holds the secret (letters, digits and _, not starting with a digit), not the secret itself; put the secret in .env or the environment';
+const envVarName = z.string({ error: ENV_VAR_NAME_MESSAGE }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, ENV_VAR_NAME_MESSAGE);
 
 const cssSelector = z.string().min(1);
 

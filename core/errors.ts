@@ -1,9 +1,10 @@
 /**
  * Every failure the user can act on is a PortalLoginError with a stable code.
  * The CLI maps codes to exit statuses in one place (EXIT_STATUS); anything
- * that is not a PortalLoginError is a bug and exits 1.
+ * that is not a PortalLoginError is a bug and exits 1 (INTERNAL).
  */
 export type ErrorCode =
+  | 'INTERNAL'
   | 'USAGE'
   | 'CONFIG_INVALID'
   | 'UNKNOWN_ACCOUNT'
@@ -21,6 +22,8 @@ export type ErrorCode =
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
+  // A bug: the same status whether it ends the whole run (cli/report.ts) or one account (app/login.ts).
+  INTERNAL: 1,
   USAGE: 2,
   CONFIG_INVALID: 2,
   UNKNOWN_ACCOUNT: 2,
@@ -37,7 +40,7 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   STATE_WRITE_FAILED: 11,
 };
 
-export const EXIT_INTERNAL_ERROR = 1;
+export const EXIT_INTERNAL_ERROR = EXIT_STATUS.INTERNAL;
 
 /** Files written while failing, so the user can see what the browser saw. */
 export interface FailureArtifacts {

@@ -1,4 +1,5 @@
-import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright';
 import { ensurePrivateDir, writeFileAtomic } from '../core/atomic-write.js';
@@ -51,22 +52,24 @@ export async function saveFailureArtifacts(options: {
 }
 
 /**
- * Stops tracing into a private temp folder, redacts it, then moves it into
- * place. The session's cookies and storage values are registered first: a
- * trace records Set-Cookie headers and bearer tokens of the half-done login.
+ * Stops tracing into a private (0700) temp folder under the system temp dir,
+ * writes the redacted copy into the artifacts folder, and deletes the raw
+ * one. The raw trace never touches the artifacts folder (which CI jobs often
+ * upload), even if the process is killed mid-scrub. The session's cookies
+ * and storage values are registered first: a trace records Set-Cookie
+ * headers and bearer tokens of the half-done login.
  */
 async function saveScrubbedTrace(context: BrowserContext, dir: string, stem: string, redactor: Redactor): Promise<string> {
   const state = await context.storageState().catch(() => undefined);
   for (const cookie of state?.cookies ?? []) redactor.add(cookie.value);
   for (const origin of state?.origins ?? []) for (const item of origin.localStorage) redactor.add(item.value);
-  const raw = await mkdtemp(join(dir, '.raw-'));
+  const raw = await mkdtemp(join(tmpdir(), 'portal-login-trace-')); // mkdtemp creates it 0700
   try {
     const rawTrace = join(raw, 'trace.zip');
     await context.tracing.stop({ path: rawTrace });
     const { scrubTrace } = await import('./trace-scrub.js'); // jszip only when tracing
-    await scrubTrace(rawTrace, redactor);
     const trace = join(dir, `${stem}.trace.zip`);
-    await rename(rawTrace, trace);
+    await scrubTrace(rawTrace, trace, redactor);
     return trace;
   } finally {
     await rm(raw, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 
@@ -48,12 +49,15 @@ export function describeSession(account: string, portal: string, state: StorageS
 }
 
 /**
- * Saves a confirmed session: state file (0600, atomic) first, then metadata.
- * Only called after the login was confirmed, so a failed login never
- * replaces the last good state.
+ * Saves a confirmed session: state file (0600, atomic) first, then the
+ * sessionStorage file, then metadata. Without `sessionStorage` (the
+ * portal's switch is off) a file left by an earlier save is removed, so no
+ * reader pairs this session with stale storage. Only called after the login
+ * was confirmed, so a failed login never replaces the last good state.
  */
 export async function saveSession(paths: SessionPaths, state: StorageState, meta: SessionMeta, sessionStorage?: Record<string, Record<string, string>>): Promise<void> {
   await writeFileAtomic(paths.state, JSON.stringify(state, null, 2) + '\n');
   if (sessionStorage) await writeFileAtomic(paths.sessionStorage, JSON.stringify(sessionStorage, null, 2) + '\n');
+  else await rm(paths.sessionStorage, { force: true });
   await writeFileAtomic(paths.meta, JSON.stringify(meta, null, 2) + '\n');
 }

@@ -5,13 +5,14 @@ import { REDACTED, type Redactor } from '../core/redact.js';
 
 /**
  * Playwright traces record filled values, request bodies and DOM snapshots.
- * This rewrites a trace zip with every registered secret redacted: JSON-lines
+ * This writes a copy of the trace zip at `source` to `destination` (atomic,
+ * 0600) with every registered secret redacted: JSON-lines
  * entries are parsed so only strings change (a code must not be cut out of
  * a timestamp), other entries are redacted as text. Binary entries (images)
  * are dropped: a screenshot of a typed code cannot be redacted as text.
  */
-export async function scrubTrace(path: string, redactor: Redactor): Promise<void> {
-  const zip = await JSZip.loadAsync(await readFile(path));
+export async function scrubTrace(source: string, destination: string, redactor: Redactor): Promise<void> {
+  const zip = await JSZip.loadAsync(await readFile(source));
   const out = new JSZip();
   for (const entry of Object.values(zip.files)) {
     if (entry.dir) continue;
@@ -20,7 +21,7 @@ export async function scrubTrace(path: string, redactor: Redactor): Promise<void
     const text = new TextDecoder().decode(bytes);
     out.file(entry.name, /\.(trace|network|stacks)$/.test(entry.name) ? scrubJsonLines(text, redactor) : redactor.redact(text));
   }
-  await writeFileAtomic(path, await out.generateAsync({ type: 'uint8array', compression: 'DEFLATE' }));
+  await writeFileAtomic(destination, await out.generateAsync({ type: 'uint8array', compression: 'DEFLATE' }));
 }
 
 function scrubJsonLines(text: string, redactor: Redactor): string {

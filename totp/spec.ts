@@ -55,7 +55,25 @@ export function normalizeBase32(input: string, source: string): string {
   return cleaned;
 }
 
+const ALGORITHMS: readonly TotpAlgorithm[] = ['SHA1', 'SHA256', 'SHA512'];
+
+function isTotpAlgorithm(name: string): name is TotpAlgorithm {
+  return (ALGORITHMS as readonly string[]).includes(name);
+}
+
+function unsupportedAlgorithm(requested: string, source: string): PortalLoginError {
+  // Repeated only when short like an algorithm name (SHA3-256): in a mangled URI a secret could follow algorithm=.
+  const shown = /^[A-Za-z0-9-]{1,10}$/.test(requested) ? `algorithm ${requested}` : 'an unreadable algorithm';
+  return new PortalLoginError('SECRET_INVALID', `The otpauth URI from ${source} uses ${shown}, which portal-login does not support.`, {
+    hint: `Supported algorithms: ${ALGORITHMS.join(', ')}. Set algorithm= in the URI to the one the portal uses, or leave it out to use totp.algorithm from the config (--algorithm for \`portal-login totp\`; default SHA1, what most portals use).`,
+  });
+}
+
 function parseUri(uri: string, params: TotpParams, source: string): TotpSpec {
+  const explicit = new URLSearchParams(uri.split('?')[1] ?? '');
+  // Checked before otpauth parses the URI: it rejects some names (MD5) with a generic message and accepts others (SHA3-256).
+  const requested = explicit.get('algorithm');
+  if (requested !== null && !isTotpAlgorithm(requested.toUpperCase())) throw unsupportedAlgorithm(requested, source);
   let parsed: ReturnType<typeof URI.parse>;
   try {
     parsed = URI.parse(uri);
@@ -72,10 +90,7 @@ function parseUri(uri: string, params: TotpParams, source: string): TotpSpec {
     });
   }
   const algorithm = parsed.algorithm.toUpperCase();
-  if (algorithm !== 'SHA1' && algorithm !== 'SHA256' && algorithm !== 'SHA512') {
-    throw new PortalLoginError('SECRET_INVALID', `The otpauth URI from ${source} uses algorithm ${algorithm}; supported: SHA1, SHA256, SHA512.`);
-  }
-  const explicit = new URLSearchParams(uri.split('?')[1] ?? '');
+  if (!isTotpAlgorithm(algorithm)) throw unsupportedAlgorithm(algorithm, source);
   return {
     secret: parsed.secret,
     digits: explicit.has('digits') ? parsed.digits : params.digits,

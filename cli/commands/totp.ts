@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { selectAccounts } from '../../config/accounts.js';
-import { loadEnv } from '../../config/env.js';
+import { describeMissingVariable, loadEnv, looksLikePastedSecret, PASTED_SECRET_HINT } from '../../config/env.js';
 import { loadConfigFile } from '../../config/load.js';
 import { PortalLoginError } from '../../core/errors.js';
 import { codeAt, secondsLeft } from '../../totp/code.js';
@@ -47,10 +47,13 @@ async function readSecret(args: TotpArgs, ctx: CliContext) {
     selectAccounts(config, [args.account], source); // UNKNOWN_ACCOUNT with the known names
     const account = config.accounts[args.account]!;
     const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
-    const value = env[account.totpSecretEnv];
+    const variable = account.totpSecretEnv;
+    const value = env[variable];
     if (!value) {
-      throw new PortalLoginError('MISSING_SECRET', `Missing environment variable ${account.totpSecretEnv} (${source}: accounts.${args.account}.totpSecretEnv).`, {
-        hint: 'Set it in the environment or in .env.',
+      const pasted = looksLikePastedSecret(variable);
+      if (pasted) ctx.redactor.add(variable);
+      throw new PortalLoginError('MISSING_SECRET', `Missing environment variable: ${describeMissingVariable(variable, `${source}: accounts.${args.account}.totpSecretEnv`)}.`, {
+        hint: `${pasted ? `${PASTED_SECRET_HINT} ` : ''}Set it in the environment or in .env.`,
       });
     }
     const portal = config.portals[account.portal]!;

@@ -59,6 +59,22 @@ test('totp --account reads the secret from the env var the config names (.env su
   expect(missing.status).toBe(2);
 });
 
+test('totp --account and login with the secret pasted where the variable NAME belongs: exit 3, the key named, the secret never printed', async () => {
+  const cwd = await tempDir();
+  await writeFile(join(cwd, 'portal-login.yaml'), [
+    'portals:', '  broker:', '    loginUrl: http://127.0.0.1:9/login', '    success: { url: "/dashboard" }',
+    'accounts:', '  main:', '    portal: broker', '    username: AB1234', '    passwordEnv: BROKER_PASSWORD', `    totpSecretEnv: ${SECRET}`, '',
+  ].join('\n'));
+  for (const args of [['totp', '--account', 'main'], ['login', '--json']]) {
+    const run = await runCli(args, { cwd, env: { BROKER_PASSWORD: 'broker-pass-1' } });
+    expect(run.status, args.join(' ')).toBe(3);
+    expect(run.stderr).toContain('error [MISSING_SECRET]');
+    expect(run.stderr).toContain('accounts.main.totpSecretEnv');
+    expect(run.stderr).toContain('hold the NAME of an environment variable');
+    expect(`${run.stdout}\n${run.stderr}`).not.toContain(SECRET);
+  }
+});
+
 test('totp: no secret and no terminal, or a bad secret: exit 3 without echoing it', async () => {
   const cwd = await tempDir();
   const none = await runCli(['totp'], { cwd });

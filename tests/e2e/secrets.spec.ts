@@ -4,11 +4,11 @@
  * that was typed — and the trace still exists and shows the redaction.
  */
 import { test, expect } from '../support/fixtures.js';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { DEMO_PASSWORD, demoUser } from '../../demo-portal/index.js';
-import { demoWorkspace, runCli } from '../support/cli.js';
+import { demoWorkspace, ROOT, runCli } from '../support/cli.js';
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -21,8 +21,11 @@ test(`${variant}: a failed login with --trace leaves no secret, session cookie o
   const ws = await demoWorkspace(portal.url, [variant], [user], (c) => {
     c.portals![variant]!.success = { selector: '#never-shown' };
   });
-  const run = await runCli(['login', '--config', ws.configPath, '--trace', '--timeout', '3', '--verbose'], { cwd: ws.dir, env: ws.env });
+  const tmp = join(ws.dir, 'tmp');
+  await mkdir(tmp);
+  const run = await runCli(['login', '--config', ws.configPath, '--trace', '--timeout', '3', '--verbose'], { cwd: ws.dir, env: { ...ws.env, TMPDIR: tmp } });
   expect(run.status).toBe(9); // the success element never appears: TIMEOUT
+  expect((await readdir(tmp)).filter((name) => name.startsWith('portal-login-trace-'))).toEqual([]); // the raw trace's temp folder is gone
   const codes = portal.submittedCodes(user);
   expect(codes).toHaveLength(1);
 
@@ -62,4 +65,31 @@ test('a successful login prints no cookie value or token; the metadata has expir
   const meta = await readFile(join(ws.stateDir, 'demo23.meta.json'), 'utf8');
   expect(meta).toContain('demo_token');
   for (const text of [run.stdout, run.stderr, meta]) expect(text).not.toContain(token!);
+});
+
+test('killed while scrubbing the trace: the raw trace is only in a private temp folder, never in the artifacts folder', async ({ portal }) => {
+  const ws = await demoWorkspace(portal.url, ['classic'], ['demo34'], (c) => {
+    c.portals!.classic!.success = { selector: '#never-shown' };
+  });
+  const tmp = join(ws.dir, 'tmp');
+  await mkdir(tmp);
+  const killer = join(ROOT, 'tests/support/kill-when-scrubbing.mjs');
+  const run = await runCli(['login', '--config', ws.configPath, '--trace', '--timeout', '3'], { cwd: ws.dir, env: { ...ws.env, TMPDIR: tmp, NODE_OPTIONS: `--import=${killer}` } });
+  expect(run.status, run.stderr).toBeNull(); // killed by a signal, as the hook does when scrubbing starts
+  const codes = portal.submittedCodes('demo34');
+  expect(codes).toHaveLength(1);
+
+  // The artifacts folder holds the (masked) screenshot and nothing else: no raw trace, no secret.
+  const artifacts = await filesUnder(ws.artifactsDir);
+  expect(artifacts.filter((f) => !f.endsWith('.png'))).toEqual([]);
+  expect(artifacts).toHaveLength(1);
+  for (const file of artifacts) {
+    const text = (await readFile(file)).toString('latin1');
+    for (const secret of [DEMO_PASSWORD, demoUser('demo34').totpSecret, ...codes]) expect(text.includes(secret), `${secret.slice(0, 2)}… in ${file}`).toBe(false);
+  }
+  // The unscrubbed trace was left where only this user can read it.
+  const left = (await readdir(tmp)).filter((name) => name.startsWith('portal-login-trace-'));
+  expect(left).toHaveLength(1);
+  expect((await stat(join(tmp, left[0]!))).mode & 0o777).toBe(0o700);
+  expect(await readdir(join(tmp, left[0]!))).toEqual(['trace.zip']);
 });

@@ -3,7 +3,7 @@
  * CLI, and the saved state is a usable, private Playwright storageState.
  */
 import { test, expect } from '../support/fixtures.js';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DemoVariant } from '../../demo-portal/variants.js';
 import { demoWorkspace, runCli } from '../support/cli.js';
@@ -68,6 +68,17 @@ test('storage switches: sessionStorage and IndexedDB are saved when the portal k
   const file = join(ws.stateDir, 'demo28.session-storage.json');
   expect((await stat(file)).mode & 0o777).toBe(0o600);
   expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ [portal.url]: { demo_tab: 'signed-in' } });
+});
+
+test('storage switch off: a session-storage file from an earlier run is removed on the next successful save', async ({ portal }) => {
+  const ws = await demoWorkspace(portal.url, ['spa'], ['demo35']);
+  const file = join(ws.stateDir, 'demo35.session-storage.json');
+  await mkdir(ws.stateDir, { recursive: true });
+  await writeFile(file, JSON.stringify({ [portal.url]: { demo_tab: 'from an earlier run' } }));
+  const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
+  expect(run.status, run.stderr).toBe(0);
+  await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+  expect((await stat(join(ws.stateDir, 'demo35.json'))).mode & 0o777).toBe(0o600);
 });
 
 test('blockResources: false lets the portal load its images and fonts', async ({ portal }) => {

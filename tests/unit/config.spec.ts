@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveAccounts, selectAccounts } from '../../config/accounts.js';
-import { loadEnv } from '../../config/env.js';
+import { describeMissingVariable, loadEnv } from '../../config/env.js';
 import { loadConfigFile, validateConfig } from '../../config/load.js';
 import { PortalLoginError } from '../../core/errors.js';
 import { Redactor } from '../../core/redact.js';
@@ -107,6 +107,23 @@ accounts:
   expect(error.message).not.toContain('hunter2!Secret');
 });
 
+test('a secret pasted where a variable NAME belongs: CONFIG_INVALID naming the key, never the value', async () => {
+  const pasted = { password: 'p@ss w0rd!', number: 20260105, otpauth: `otpauth://totp/ACME:alice?secret=${SECRET}` };
+  const file = await writeConfig(`
+portals:
+  acme: { loginUrl: https://broker.example.com/login, success: { url: /dashboard } }
+accounts:
+  main: { portal: acme, username: alice, passwordEnv: "${pasted.password}", totpSecretEnv: "${pasted.otpauth}" }
+  other: { portal: acme, username: bob, passwordEnv: ${pasted.number}, totpSecretEnv: BETA_TOTP }
+`, 'pasted.yaml');
+  const error = await failure(() => loadConfigFile(file));
+  expect(error.code).toBe('CONFIG_INVALID');
+  for (const key of ['accounts.main.passwordEnv', 'accounts.main.totpSecretEnv', 'accounts.other.passwordEnv']) {
+    expect(error.message).toMatch(new RegExp(`  - ${key.replace(/\./g, '\\.')}: must be the NAME of the environment variable that holds the secret .*not the secret itself`));
+  }
+  for (const value of [pasted.password, String(pasted.number), SECRET, 'otpauth://']) expect(said(error)).not.toContain(value);
+});
+
 test('an account pointing at an unknown portal names the portals that exist', async () => {
   const error = await failure(() =>
     validateConfig({ portals: { acme: { loginUrl: 'https://a.example/', success: { url: 'x' } } }, accounts: { main: { portal: 'nope', username: 'a', passwordEnv: 'P', totpSecretEnv: 'T' } } }, 'inline.yaml'),
@@ -121,12 +138,22 @@ test('a missing file is CONFIG_INVALID and says where it looked', async () => {
   expect(error.message).toContain(join(dir, 'nowhere.yaml'));
 });
 
-test('invalid YAML is CONFIG_INVALID naming the file', async () => {
+test('invalid YAML is CONFIG_INVALID naming the file, with a hint giving the line and column', async () => {
   const file = await writeConfig('portals:\n  acme: [unclosed\n  : :\n', 'bad.yaml');
   const error = await failure(() => loadConfigFile(file));
   expect(error.code).toBe('CONFIG_INVALID');
   expect(error.message).toContain(file);
   expect(error.message).toMatch(/YAML/);
+  expect(error.hint).toContain(`Fix line 3, column 3 of ${file}: indent with spaces`);
+});
+
+test('a YAML error on a line holding a value: the hint points at it, neither message nor hint quotes it', async () => {
+  const file = await writeConfig(`accounts:\n  main:\n\tpasswordEnv: ${PASSWORD}\n`, 'tabs.yaml');
+  const error = await failure(() => loadConfigFile(file));
+  expect(error.code).toBe('CONFIG_INVALID');
+  expect(error.hint).toContain(`Fix line 3, column 1 of ${file}`);
+  expect(error.hint).toContain('not tabs');
+  expect(said(error)).not.toContain('horse');
 });
 
 test.describe('accounts', () => {
@@ -153,6 +180,38 @@ test.describe('accounts', () => {
       expect(error.message).toContain(line);
     }
     expect(error.message).not.toContain('BETA_PASSWORD');
+  });
+
+  test('a secret pasted as a variable name that passes as one → MISSING_SECRET naming the key, not the value', async () => {
+    // A base32 TOTP secret (upper or lower case) and a letters-and-digits password are valid variable names.
+    const pasted = { totp: SECRET.slice(0, 16), password: 'hunter2hunter2' };
+    const raw = YAML.parse(VALID_YAML) as { accounts: Record<string, Record<string, string>> };
+    Object.assign(raw.accounts.main!, { passwordEnv: pasted.password, totpSecretEnv: pasted.totp });
+    Object.assign(raw.accounts.other!, { totpSecretEnv: pasted.totp.toLowerCase() });
+    const redactor = new Redactor();
+    const error = await failure(() => resolveAccounts(validateConfig(raw, 'cfg.yaml'), ['main', 'other'], env, 'cfg.yaml', redactor));
+    expect(error.code).toBe('MISSING_SECRET');
+    for (const key of ['accounts.main.passwordEnv', 'accounts.main.totpSecretEnv', 'accounts.other.totpSecretEnv']) {
+      expect(error.message).toContain(`a variable whose name looks like the secret itself, not shown (cfg.yaml: ${key})`);
+    }
+    expect(error.hint).toContain('hold the NAME of an environment variable');
+    for (const value of [pasted.totp, pasted.password, pasted.totp.toLowerCase()]) expect(said(error)).not.toContain(value);
+    expect(redactor.redact(`${pasted.totp} ${pasted.password}`)).toBe('[REDACTED] [REDACTED]');
+  });
+
+  test('which missing names are shown: ordinary variable names yes, secret-looking ones no', () => {
+    const rows: Array<[string, boolean]> = [
+      ['ACME_PASSWORD', true],
+      ['BROKER_TOTP_SECRET', true],
+      ['TOTP', true],
+      ['PASSWORD2', true],
+      ['brokerPassword', true],
+      ['JBSWY3DPEHPK3PXP', false], // base32, 16 characters
+      ['jbswy3dpehpk3pxp', false],
+      ['hunter2', false],
+      ['Summer2026', false],
+    ];
+    for (const [name, shown] of rows) expect(describeMissingVariable(name, 'x').includes(name), name).toBe(shown);
   });
 
   test('an env value that is not base32 → SECRET_INVALID naming the variable, not the value', async () => {

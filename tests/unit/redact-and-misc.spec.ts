@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBrowser, INSTALL_HINT } from '../../browser/find-browser.js';
 import { chromiumArgs } from '../../browser/launch.js';
+import { reportThrown } from '../../cli/report.js';
 import { EXIT_INTERNAL_ERROR, EXIT_STATUS, PortalLoginError, type ErrorCode } from '../../core/errors.js';
 import { REDACTED, Redactor } from '../../core/redact.js';
 import { classifyPortalError, isRetryableCodeRejection } from '../../flows/classify.js';
@@ -188,6 +189,7 @@ test('EXIT_STATUS: the failures a user acts on have distinct statuses, none 0 or
     expect(Number.isInteger(s) && s > 1 && s < 126, `${codes[i]} → ${s}`).toBe(true);
   }
   expect(EXIT_INTERNAL_ERROR).toBe(1);
+  expect(EXIT_STATUS.INTERNAL).toBe(EXIT_INTERNAL_ERROR); // a bug exits 1 whether it ends the run or one account
   expect(new PortalLoginError('CAPTCHA', 'x').exitStatus).toBe(EXIT_STATUS.CAPTCHA);
 });
 
@@ -205,4 +207,15 @@ test('a rejected code is retried only when the portal plainly says the code was 
     ['Something went wrong', false],
   ];
   for (const [message, retry] of rows) expect(isRetryableCodeRejection(message), message).toBe(retry);
+});
+
+test('a bug that escapes every command is reported as error [INTERNAL], exit 1, secrets redacted', () => {
+  const lines: string[] = [];
+  const redactor = redactorFor('s3cret-pass');
+  const ctx = { cwd: '/', env: {}, stdin: process.stdin, out: () => {}, err: (t: string) => lines.push(t), redactor };
+  expect(reportThrown(ctx, new TypeError('x is undefined near s3cret-pass'))).toBe(EXIT_INTERNAL_ERROR);
+  const said = lines.join('\n');
+  expect(said).toMatch(/^error \[INTERNAL\]: internal error: TypeError: x is undefined near \[REDACTED\]/);
+  expect(said).toContain('what to do: This is a bug in portal-login');
+  expect(said).not.toContain('s3cret-pass');
 });

@@ -118,6 +118,27 @@ test.describe('otpauth:// URIs', () => {
     expect(error.message).toMatch(/HOTP/);
   });
 
+  for (const algorithm of ['SHA3-256', 'MD5', 'sha224']) {
+    test(`unsupported algorithm ${algorithm} → SECRET_INVALID naming it, with a hint listing SHA1/SHA256/SHA512`, () => {
+      const uri = `otpauth://totp/ACME:alice?secret=${CLEAN}&algorithm=${algorithm}`;
+      const error = expectSecretInvalid(() => parseTotpSecret(uri, defaults, SOURCE), CLEAN);
+      expect(error.message).toContain(`uses algorithm ${algorithm}, which portal-login does not support`);
+      expect(error.hint).toContain('Supported algorithms: SHA1, SHA256, SHA512.');
+    });
+  }
+
+  test('a secret that ended up after algorithm= is not repeated', () => {
+    const uri = `otpauth://totp/ACME:alice?digits=6&algorithm=${CLEAN}`;
+    const error = expectSecretInvalid(() => parseTotpSecret(uri, defaults, SOURCE), CLEAN);
+    expect(error.message).toContain('uses an unreadable algorithm');
+  });
+
+  test('lower-case algorithm names are accepted', () => {
+    const spec = parseTotpSecret(`otpauth://totp/ACME:alice?secret=${CLEAN}&algorithm=sha512`, TOTP_DEFAULTS, SOURCE);
+    expect(spec.algorithm).toBe('SHA512');
+    expect(codeAt(spec, NOW)).toBe(reference({ ...TOTP_DEFAULTS, algorithm: 'SHA512' }));
+  });
+
   const malformed: Array<[label: string, uri: string]> = [
     ['no secret', 'otpauth://totp/ACME:alice?issuer=ACME&digits=6'],
     ['invalid secret', `otpauth://totp/ACME:alice?secret=${CLEAN.slice(0, 20)}0189`],
