@@ -21,10 +21,19 @@ export const selectorsSchema = z.strictObject({
   error: cssSelector.optional(),
 });
 
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const successSchema = z
   .strictObject({
     /** Regular expression the logged-in page's URL matches. */
-    url: z.string().min(1).optional(),
+    url: z.string().min(1).refine(compiles, 'must be a valid (JavaScript) regular expression, e.g. "/dashboard" or "/home$"; escape ( [ ? + with a backslash').optional(),
     /** CSS selector of an element only shown when logged in. */
     selector: cssSelector.optional(),
     /** Name of a cookie only set once logged in. */

@@ -132,6 +132,14 @@ test('an account pointing at an unknown portal names the portals that exist', as
   expect(error.message).toMatch(/inline\.yaml[\s\S]*accounts\.main\.portal: unknown portal "nope"; defined portals: acme/);
 });
 
+test('a success.url that is not a regular expression is a config error, not a failed login', async () => {
+  const error = await failure(() =>
+    validateConfig({ portals: { acme: { loginUrl: 'https://a.example/', success: { url: '/account(' } } }, accounts: {} }, 'inline.yaml'),
+  );
+  expect(error.code).toBe('CONFIG_INVALID');
+  expect(error.message).toContain('portals.acme.success.url: must be a valid (JavaScript) regular expression');
+});
+
 test('a missing file is CONFIG_INVALID and says where it looked', async () => {
   const error = await failure(() => loadConfigFile(join(dir, 'nowhere.yaml')));
   expect(error.code).toBe('CONFIG_INVALID');
