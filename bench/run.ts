@@ -5,7 +5,7 @@
  * each; reports median wall time and peak process-tree RSS. Always exits 0
  * when every run logged in: the target (A/B ≤ 1.0×) is reported, not enforced.
  *
- * Usage: node dist/bench/run.js [--runs N] [--sample-ms MS]
+ * Usage: node dist/bench/run.js [--runs N] [--sample-ms MS] [--code-cache on|off]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -35,13 +35,16 @@ const TARGET_RATIO = 1.0;
 
 const user = (side: 0 | 1, run: number) => `demo${String(side * USERS_PER_SIDE + (run % USERS_PER_SIDE) + 1).padStart(2, '0')}`;
 
-function options(): { runs: number; sampleMs: number } {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, 'sample-ms': { type: 'string', default: '50' } } });
+function options(): { runs: number; sampleMs: number; codeCache: boolean } {
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '15' }, 'sample-ms': { type: 'string', default: '50' }, 'code-cache': { type: 'string', default: 'on' } },
+  });
   const runs = Number(values.runs);
   const sampleMs = Number(values['sample-ms']);
   if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) throw new Error(`--runs must be 1..${MAX_RUNS}`);
   if (!(sampleMs >= 5)) throw new Error('--sample-ms must be ≥ 5');
-  return { runs, sampleMs };
+  if (values['code-cache'] !== 'on' && values['code-cache'] !== 'off') throw new Error('--code-cache must be on or off');
+  return { runs, sampleMs, codeCache: values['code-cache'] === 'on' };
 }
 
 /** "Chromium 156.0..." from the binary both sides launch (the Debian wrapper's stderr noise is dropped). */
@@ -56,7 +59,7 @@ async function chromiumVersion(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const { runs, sampleMs } = options();
+  const { runs, sampleMs, codeCache } = options();
   const work = await mkdtemp(join(tmpdir(), 'portal-login-bench-'));
   const portal = await startDemoPortal();
   try {
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
 
     // The used-code ledger and the code cache live in the work dir: a bench run never touches the user's own.
     // A's warm-up run fills the code cache, so the measured runs are like every run after a user's first.
-    const benchEnv = { ...process.env, ...env, PORTAL_LOGIN_LEDGER_DIR: join(work, 'ledger'), PORTAL_LOGIN_CACHE_DIR: join(work, 'v8') };
+    const benchEnv = { ...process.env, ...env, PORTAL_LOGIN_LEDGER_DIR: join(work, 'ledger'), PORTAL_LOGIN_CACHE_DIR: codeCache ? join(work, 'v8') : 'off' };
     const base = { env: benchEnv, cwd: work, sampleMs };
     const specA = (i: number): ChildSpec => ({
       ...base, label: `A (portal-login, ${usersA[i]})`, command: process.execPath,
@@ -92,7 +95,7 @@ async function main(): Promise<void> {
       b.push(await measureChild(specB(i)));
       process.stderr.write(`run ${i}/${runs}: A ${a[i - 1]!.wallMs.toFixed(0)} ms, B ${b[i - 1]!.wallMs.toFixed(0)} ms\n`);
     }
-    report(a, b, { runs, sampleMs, chromium: await chromiumVersion(), load: [loadBefore, loadavg()[0]!] });
+    report(a, b, { runs, sampleMs, codeCache, chromium: await chromiumVersion(), load: [loadBefore, loadavg()[0]!] });
     process.stdout.write(playwrightLoad(join(work, 'v8-load'), runs));
   } finally {
     await portal.close();
@@ -120,13 +123,14 @@ function playwrightLoad(cacheDir: string, runs: number): string {
 
 interface ReportContext {
   runs: number;
+  codeCache: boolean;
   sampleMs: number;
   chromium: string;
   /** 1-minute load average before and after the measured runs. */
   load: [number, number];
 }
 
-function report(a: RunMeasure[], b: RunMeasure[], { runs, sampleMs, chromium, load }: ReportContext): void {
+function report(a: RunMeasure[], b: RunMeasure[], { runs, sampleMs, codeCache, chromium, load }: ReportContext): void {
   const wallA = summarize(a.map((r) => r.wallMs));
   const wallB = summarize(b.map((r) => r.wallMs));
   const rssA = summarize(a.map((r) => r.peakRssBytes / MB));
@@ -138,8 +142,8 @@ function report(a: RunMeasure[], b: RunMeasure[], { runs, sampleMs, chromium, lo
   const out = [
     `portal-login benchmark: classic demo portal, ${runs} runs each, interleaved A,B after 1 unmeasured warm-up each`,
     `machine: nproc ${availableParallelism()}, Node ${process.version}, ${chromium}, ${process.platform}/${process.arch}`,
-    `load average (1 min) before/after: ${load[0].toFixed(2)} / ${load[1].toFixed(2)}${Math.max(...load) > availableParallelism() ? '  (busy machine: other processes competed for the CPUs; figures are noisy)' : ''}`,
-    `A = node dist/bin/portal-login.js login <user> (portal-login)   B = node dist/bench/hand-written.js (explicit selectors)`,
+    `load average (1 min) before/after: ${load[0].toFixed(2)} / ${load[1].toFixed(2)}${Math.max(...load) > availableParallelism() ? '  (above the core count, partly from these runs themselves: figures are noisy)' : ''}`,
+    `A = node dist/bin/portal-login.js login <user> (portal-login; code cache ${codeCache ? 'warm, filled by its warm-up run' : 'off'})   B = node dist/bench/hand-written.js (explicit selectors)`,
     '',
     table([
       ['', 'A portal-login', 'B hand-written', 'A/B'],
