@@ -5,9 +5,10 @@ import type { PortalConfig } from '../config/schema.js';
 import { PortalLoginError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
-import { classifyPortalError, isRetryableCodeRejection } from './classify.js';
+import { classifyPortalError } from './classify.js';
 import { measureSkew } from './clock-skew.js';
-import { enterCode, fillTagged, submit } from './fill.js';
+import { enterCodes } from './code-step.js';
+import { fillTagged, submit } from './fill.js';
 import { DEFAULT_ERROR_SELECTOR, type ScanInput, type ScanResult } from './page-scan.js';
 import { waitForScreen } from './screens.js';
 import { failedSuccessChecks } from './success.js';
@@ -61,34 +62,14 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
   await submit(page, credentials.hasSubmit === true, 'submit', 'password');
   log.info('Submitted username and password.');
 
-  let screen = await waitForScreen(page, scan, 'after-credentials', input.timeoutMs);
-  let codesSubmitted = 0;
-  log.debug(`After the password: ${screen.screen} screen at ${shownUrl(page)}${screen.screen === 'code' ? ` with ${screen.codeFields} code field(s)` : ''}.`);
-  if (screen.screen === 'code') {
-    const codes = input.codeSource(skewMs);
-    for (let attempt = 0; ; attempt++) {
-      const issued = await codes.next({
-        afterRejection: attempt > 0,
-        onWait: (seconds, reason) => log.info(`Waiting ${seconds} s for ${reason}.`),
-      });
-      input.redactor.add(issued.code);
-      await enterCode(page, issued.code, screen.codeFields ?? 1);
-      await submit(page, screen.hasSubmit === true, 'code-submit', `code-${(screen.codeFields ?? 1) - 1}`);
-      codesSubmitted++;
-      log.info(`Submitted the verification code (${issued.label}).`);
-      const after = await waitForScreen(page, scan, 'after-code', input.timeoutMs);
-      const retry = after.screen === 'error' && attempt === 0 && isRetryableCodeRejection(after.errorText ?? '');
-      if (!retry) {
-        screen = after;
-        break;
-      }
-      log.warn('The portal rejected the code; retrying once with a code from a new time window.');
-      screen = await waitForScreen(page, { ...scan, forgetErrors: true }, 'after-credentials', input.timeoutMs);
-      if (screen.screen !== 'code') break;
-    }
-  }
-  await expectLoggedIn(input, screen, codesSubmitted > 0 ? 'code' : 'credentials');
-  return { skewMs, codesSubmitted };
+  const afterPassword = await waitForScreen(page, scan, 'after-credentials', input.timeoutMs);
+  log.debug(`After the password: ${afterPassword.screen} screen at ${shownUrl(page)}${afterPassword.screen === 'code' ? ` with ${afterPassword.codeFields} code field(s)` : ''}.`);
+  const { screen, submitted } =
+    afterPassword.screen === 'code'
+      ? await enterCodes({ page, codes: input.codeSource(skewMs), codeScreen: afterPassword, scan, redactor: input.redactor, log, timeoutMs: input.timeoutMs })
+      : { screen: afterPassword, submitted: 0 };
+  await expectLoggedIn(input, screen, submitted > 0 ? 'code' : 'credentials');
+  return { skewMs, codesSubmitted: submitted };
 }
 
 async function openLoginPage(input: FormLoginInput): Promise<number> {
