@@ -1,19 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, constants as fs } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import vm from 'node:vm';
 
 /**
- * Where V8 keeps Playwright's compiled code between runs:
- * PORTAL_LOGIN_CACHE_DIR (`off` disables it), else
+ * Where V8 keeps Playwright's compiled code between runs: the absolute path
+ * in PORTAL_LOGIN_CACHE_DIR (`off` or any relative value: no cache), else
  * $XDG_CACHE_HOME/portal-login/v8 (default ~/.cache/portal-login/v8).
+ * Relative XDG_CACHE_HOME/HOME are ignored, as the XDG spec says: a cache
+ * must not land in whatever folder a cron job happens to start in.
  */
 export function compileCacheDir(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.PORTAL_LOGIN_CACHE_DIR === 'off') return undefined;
-  if (env.PORTAL_LOGIN_CACHE_DIR) return env.PORTAL_LOGIN_CACHE_DIR;
-  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'portal-login', 'v8');
+  const configured = env.PORTAL_LOGIN_CACHE_DIR;
+  if (configured) return isAbsolute(configured) ? configured : undefined;
+  const absolute = (path: string | undefined) => (path && isAbsolute(path) ? path : undefined);
+  return join(absolute(env.XDG_CACHE_HOME) ?? join(absolute(env.HOME) ?? homedir(), '.cache'), 'portal-login', 'v8');
 }
 
 export interface CacheUse {
@@ -23,32 +26,43 @@ export interface CacheUse {
   misses: number;
 }
 
+/** Smaller files gain nothing measurable from a cache entry; Playwright's two bundles are 3.3 and 3.6 MB. */
+const MIN_CACHED_CHARS = 64 * 1024;
+const DIGEST_BYTES = 32;
+
 interface CompilingModule {
   exports: unknown;
   require(id: string): unknown;
 }
+
+type Compile = (this: CompilingModule, content: string, filename: string, format?: string) => unknown;
 
 type ModuleInternals = typeof Module & {
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: { paths?: string[] }): string;
   _resolveLookupPaths(request: string, parent: unknown): string[] | null;
   _cache: Record<string, unknown>;
   _extensions: Record<string, unknown>;
-  prototype: { _compile(this: CompilingModule, content: string, filename: string): unknown };
+  prototype: { _compile: Compile };
 };
 
 /**
- * `load()` (a require of Playwright), with V8's code cache for every file it
- * compiles. Playwright is ~7 MB of JavaScript that every browser command
- * compiles before Chromium can even be spawned (~0.45 s on 2 cores); from the
- * cache that drops by about a third (see README "Measured"). Node 22's
- * module.enableCompileCache does the same, but Node 20 is supported too.
+ * `load()` (a require of Playwright), with V8's code cache for the large
+ * CommonJS files it compiles. Playwright is ~7 MB of JavaScript that every
+ * browser command compiles before Chromium can even be spawned (~0.45 s on
+ * 2 cores); from the cache that drops by about a third (see README
+ * "Measured"). Node 22's module.enableCompileCache does the same, but Node 20
+ * is supported too.
  *
  * The cache is written at exit, so it also holds the functions compiled
- * while logging in, not just the top level. It is code the process will run,
- * so it is used only from a folder this user owns that no one else can write;
- * entries are keyed by the file's path and full content and by the Node
- * version, so an updated Playwright never runs stale code. Best effort: any
- * problem with the cache means compiling from source, never a failure.
+ * while logging in, not just the top level. It is code V8 will run without
+ * verifying it (release builds do not checksum it: a flipped byte can crash
+ * the process or run wrong code), so each entry carries a SHA-256 of itself
+ * that is checked before V8 sees it, and entries are used only from a folder
+ * and as files this user owns that no one else can write. Entries are keyed
+ * by the file's path and full content and the Node version, so an updated
+ * Playwright never runs stale code. Anything unusual (a shebang, an ES
+ * module, a compile error, an unusable folder) means Node's own loader, never
+ * a failure.
  */
 export function loadWithCompileCache<T>(load: () => T, dir: string | undefined): { value: T; cache: CacheUse } {
   const cache: CacheUse = { hits: 0, misses: 0 };
@@ -56,10 +70,17 @@ export function loadWithCompileCache<T>(load: () => T, dir: string | undefined):
   const internals = Module as ModuleInternals;
   const original = internals.prototype._compile;
   const pending: Array<{ script: vm.Script; path: string }> = [];
-  internals.prototype._compile = function (this: CompilingModule, content: string, filename: string) {
+  internals.prototype._compile = function (this: CompilingModule, content: string, filename: string, format?: string) {
+    const plain = content.length < MIN_CACHED_CHARS || content.startsWith('#!') || (format !== undefined && format !== 'commonjs');
+    if (plain) return original.call(this, content, filename, format);
     const path = join(dir, `${createHash('sha256').update(`${process.version}\0${process.arch}\0${filename}\0`).update(content).digest('hex')}.v8`);
-    const cachedData = readIfPresent(path);
-    const script = new vm.Script(Module.wrap(content), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+    const cachedData = readEntry(path);
+    let script: vm.Script;
+    try {
+      script = new vm.Script(Module.wrap(content), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+    } catch {
+      return original.call(this, content, filename, format); // Node's loader reports the error its usual way
+    }
     if (cachedData && !script.cachedDataRejected) cache.hits++;
     else {
       cache.misses++;
@@ -72,7 +93,7 @@ export function loadWithCompileCache<T>(load: () => T, dir: string | undefined):
     return { value: load(), cache };
   } finally {
     internals.prototype._compile = original;
-    if (pending.length > 0) process.once('exit', () => pending.forEach(writeCache));
+    if (pending.length > 0) process.once('exit', () => pending.forEach(writeEntry));
   }
 }
 
@@ -84,30 +105,56 @@ function requireFor(internals: ModuleInternals, module: CompilingModule) {
   return Object.assign(require, { resolve, cache: internals._cache, extensions: internals._extensions });
 }
 
-/** Creates `dir` 0700 and confirms it is ours and not writable by others (a shared cache could feed us code). */
+/** Ours and not writable by group or others (a file or folder someone else can change could feed us code). */
+function ownedAndPrivate(stat: { uid: number; mode: number }): boolean {
+  return (process.getuid === undefined || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0;
+}
+
+/** Creates `dir` 0700 and confirms it is ours and not writable by others. */
 function privateDir(dir: string): boolean {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const stat = statSync(dir);
-    return stat.isDirectory() && (process.getuid === undefined || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0;
+    return stat.isDirectory() && ownedAndPrivate(stat);
   } catch {
     return false;
   }
 }
 
-function readIfPresent(path: string): Buffer | undefined {
+/**
+ * The cached data in an entry, or undefined when it is missing, not a plain
+ * file of ours (checked on the open file, so swapping the folder after
+ * privateDir() does not help), or fails its checksum.
+ */
+function readEntry(path: string): Buffer | undefined {
+  let fd: number | undefined;
   try {
-    return readFileSync(path);
+    fd = openSync(path, fs.O_RDONLY | fs.O_NOFOLLOW);
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.nlink !== 1 || !ownedAndPrivate(stat)) return undefined;
+    const entry = readFileSync(fd);
+    const data = entry.subarray(DIGEST_BYTES);
+    const digest = createHash('sha256').update(data).digest();
+    return entry.length > DIGEST_BYTES && digest.equals(entry.subarray(0, DIGEST_BYTES)) ? data : undefined;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
-/** Temp file + rename, so a concurrent run reads a whole entry or none. */
-function writeCache({ script, path }: { script: vm.Script; path: string }): void {
+/** Checksum + data, written to a temp file, flushed, then renamed: a concurrent run reads a whole entry or none. */
+function writeEntry({ script, path }: { script: vm.Script; path: string }): void {
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    writeFileSync(temp, script.createCachedData(), { mode: 0o600, flag: 'wx' });
+    const data = script.createCachedData();
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+      writeFileSync(fd, Buffer.concat([createHash('sha256').update(data).digest(), data]));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temp, path);
   } catch {
     rmSync(temp, { force: true });
