@@ -2,7 +2,9 @@
  * Side B of the benchmark: the login a person would write by hand for the
  * classic demo portal, with explicit selectors and nothing else (no field
  * detection, no resource blocking, no checks beyond the dashboard URL).
- * Same browser and flags as portal-login, so only the login code differs.
+ * Same browser and flags as portal-login. It loads Playwright with a plain
+ * `import`, as an ESM script does; `npm run bench` times that against
+ * portal-login's require + code cache separately, since it is part of the gap.
  *
  * Usage: node dist/bench/hand-written.js <portalUrl> <username> <password> <base32Secret> <statePath>
  */
