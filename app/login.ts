@@ -33,28 +33,36 @@ export type AccountResult =
   | { account: string; ok: true; statePath: string; metaPath: string; expiresAt: string | null; durationMs: number; skewMs: number }
   | { account: string; ok: false; error: PortalLoginError; durationMs: number };
 
-/** Logs every account in in one browser (a context each), one after another. */
+/**
+ * Logs every account in in one browser (a context each), one after another.
+ * Once Chromium has died (BROWSER_CLOSED), the remaining accounts fail the same way without being tried.
+ */
 export async function loginAccounts(accounts: ResolvedAccount[], options: LoginOptions): Promise<AccountResult[]> {
   // Fail before touching any portal: a login whose session cannot be kept is a wasted attempt.
   await Promise.all([ensurePrivateDir(options.stateDir), ensurePrivateDir(options.ledgerDir)]).catch((error: unknown) => {
     throw asPortalLoginError(error, options.redactor);
   });
   const results: AccountResult[] = [];
-  for (const account of accounts) results.push(await loginOne(account, options));
+  for (const account of accounts) {
+    const crashed = results.find((r) => !r.ok && r.error.code === 'BROWSER_CLOSED');
+    // Chromium is gone: this account would only fail the same way, so it is not tried.
+    if (crashed) results.push({ account: account.name, ok: false, error: browserClosedError({ crashedIn: crashed.account, account: account.name }), durationMs: 0 });
+    else results.push(await loginOne(account, options));
+  }
   return results;
 }
 
 /**
  * One account's login: whatever goes wrong becomes this account's failed
- * result, so the remaining accounts still run and `--json` reports all of them.
+ * result, so the remaining accounts still run (unless Chromium died) and `--json` reports all of them.
  */
 async function loginOne(account: ResolvedAccount, options: LoginOptions): Promise<AccountResult> {
   const started = Date.now();
   const log = options.logFor(account.name);
-  const failed = (thrown: unknown) => ({
+  const failed = (thrown: unknown, context?: BrowserContext) => ({
     account: account.name,
     ok: false as const,
-    error: asPortalLoginError(thrown, options.redactor, log),
+    error: chromiumExited(thrown, context, log) ? browserClosedError() : asPortalLoginError(thrown, options.redactor, log),
     durationMs: Date.now() - started,
   });
   let opened: OpenPage;
@@ -62,7 +70,7 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
     opened = await options.browser.newPage();
   } catch (thrown) {
     if (thrown instanceof PortalLoginError) throw thrown; // Chromium did not start (BROWSER_NOT_FOUND): the whole run fails, not one account
-    return failed(thrown); // e.g. the browser crashed during an earlier account
+    return failed(thrown); // e.g. Chromium died after the previous account logged in
   }
   const { context, page } = opened;
   try {
@@ -89,7 +97,7 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
     log.info(`Logged in; session saved to ${paths.state}`);
     return { account: account.name, ok: true, statePath: paths.state, metaPath: paths.meta, expiresAt: meta.expiresAt, durationMs: Date.now() - started, skewMs: result.skewMs };
   } catch (thrown) {
-    const result = failed(thrown);
+    const result = failed(thrown, context);
     result.error.artifacts = await saveFailureArtifacts({
       page,
       context,
@@ -113,6 +121,31 @@ async function persist(page: Page, context: BrowserContext, account: ResolvedAcc
   const meta = describeSession(account.name, account.portalName, state, new Date());
   await saveSession(paths, state, meta, savedSessionStorage);
   return meta;
+}
+
+/** Playwright's message for every call on a page, context or browser that is gone (also after Chromium was killed). */
+const TARGET_CLOSED = 'Target page, context or browser has been closed';
+
+/**
+ * Whether this account failed because Chromium itself went away (crashed,
+ * out of memory, killed). The browser's connection is checked first and wins
+ * over any error code: the flows turn a dead browser's errors into their own
+ * (a failed page.goto is UNEXPECTED_PAGE). Without a context only the message
+ * is left: Playwright's TargetClosedError is not exported and its `name` is
+ * plain "Error" in the client.
+ */
+function chromiumExited(thrown: unknown, context: BrowserContext | undefined, log: Logger): boolean {
+  const exited = context?.browser()?.isConnected() === false || (thrown instanceof Error && thrown.message.includes(TARGET_CLOSED));
+  if (exited) log.debug(`Chromium exited; the step failed with: ${thrown instanceof Error ? thrown.message.split('\n')[0] : String(thrown)}`); // the logger redacts
+  return exited;
+}
+
+/** BROWSER_CLOSED for the account Chromium died in, or for a later account that was `skipped` because of it. */
+function browserClosedError(skipped?: { crashedIn: string; account: string }): PortalLoginError {
+  const message = skipped ? `Chromium exited during the login of ${skipped.crashedIn}; ${skipped.account} was not tried.` : 'Chromium exited during the login.';
+  return new PortalLoginError('BROWSER_CLOSED', message, {
+    hint: 'It crashed, ran out of memory, or was killed. Run portal-login again; if it happens again, check the free memory on this machine, or watch a run with --headed.',
+  });
 }
 
 /**
