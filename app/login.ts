@@ -92,7 +92,8 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
     });
     const paths = sessionPaths(options.stateDir, account.name);
     const meta = await persist(page, context, account, paths);
-    if (options.trace) await context.tracing.stop();
+    // The session is saved: the login has succeeded. The trace (kept only for failures) is dropped, and failing to stop it changes nothing.
+    if (options.trace) await context.tracing.stop().catch((error: unknown) => log.debug(`Trace discarded; stopping it failed: ${firstLine(error)}`));
     log.debug(`Success checks passed; ${meta.cookies.length} cookie(s), ${meta.localStorageKeys.length} localStorage key(s) saved.`);
     log.info(`Logged in; session saved to ${paths.state}`);
     return { account: account.name, ok: true, statePath: paths.state, metaPath: paths.meta, expiresAt: meta.expiresAt, durationMs: Date.now() - started, skewMs: result.skewMs };
@@ -136,7 +137,7 @@ const TARGET_CLOSED = 'Target page, context or browser has been closed';
  */
 function chromiumExited(thrown: unknown, context: BrowserContext | undefined, log: Logger): boolean {
   const exited = context?.browser()?.isConnected() === false || (thrown instanceof Error && thrown.message.includes(TARGET_CLOSED));
-  if (exited) log.debug(`Chromium exited; the step failed with: ${thrown instanceof Error ? thrown.message.split('\n')[0] : String(thrown)}`); // the logger redacts
+  if (exited) log.debug(`Chromium exited; the step failed with: ${firstLine(thrown)}`); // the logger redacts
   return exited;
 }
 
@@ -164,10 +165,15 @@ function asPortalLoginError(thrown: unknown, redactor: Redactor, log?: Logger): 
   if (thrown instanceof Error && thrown.name === 'TimeoutError') {
     return new PortalLoginError('TIMEOUT', `A browser step timed out: ${thrown.message.split('\n')[0]}`, { hint: 'Raise --timeout if the portal is slow.' });
   }
-  const what = thrown instanceof Error ? `${thrown.name}: ${thrown.message.split('\n')[0]}` : String(thrown);
+  const what = thrown instanceof Error ? `${thrown.name}: ${firstLine(thrown)}` : String(thrown);
   if (thrown instanceof Error && thrown.stack) log?.debug(`Internal error: ${thrown.stack}`); // the logger redacts
   return new PortalLoginError('INTERNAL', redactor.redact(`Internal error: ${what}. This is a bug in portal-login.`), {
     hint: 'Please report it with the output of the same run with --verbose (secrets are redacted). The other accounts in this run were still tried.',
     cause: thrown,
   });
+}
+
+/** An error's first message line, for logs (Playwright appends a call log after it); the logger redacts. */
+function firstLine(thrown: unknown): string {
+  return thrown instanceof Error ? (thrown.message.split('\n')[0] ?? '') : String(thrown);
 }

@@ -4,10 +4,11 @@
  * failure, the remaining accounts still log in, and the JSON result lists
  * every account — with the secrets redacted from the bug's message. Chromium
  * dying is not a bug and not one account's problem: that account and every
- * later one fail BROWSER_CLOSED, and the later ones are not tried.
+ * later one fail BROWSER_CLOSED, and the later ones are not tried. Once the
+ * session is saved, the login has succeeded whatever happens after.
  */
 import { test, expect } from '../support/fixtures.js';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
@@ -40,7 +41,7 @@ async function twoAccounts(portal: DemoPortal) {
     redactor,
     logFor: (account) => createLogger({ redactor, verbose: true, prefix: account, write: (line) => logged.push(line) }),
   };
-  return { accounts, options, stateDir: config.stateDir, logged };
+  return { accounts, options, stateDir: config.stateDir, artifactsDir: config.artifactsDir, logged };
 }
 
 /** SIGKILLs Chromium's main process, as the out-of-memory killer would, and waits until Playwright has noticed. */
@@ -143,6 +144,32 @@ test('Chromium killed during the first account: both accounts fail BROWSER_CLOSE
     expect(portal.loginAttempts('demo33')).toBe(0);
     expect(await readdir(stateDir)).toEqual([]);
     expect(logged.join('\n')).not.toContain(DEMO_PASSWORD);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('with --trace, a trace that fails to stop after the session was saved does not turn the login into a failure', async ({ portal }) => {
+  const { accounts, options, stateDir, artifactsDir, logged } = await twoAccounts(portal);
+  const browser = launchInBackground({ headed: false });
+  try {
+    const results = await loginAccounts(accounts.slice(0, 1), {
+      ...options,
+      trace: true,
+      browser: {
+        newPage: async () => {
+          const open = await browser.newPage();
+          open.context.tracing.stop = () => Promise.reject(new Error('tracing.stop: ENOSPC: no space left on device'));
+          return open;
+        },
+      },
+    });
+
+    expect(results.map((r) => [r.account, r.ok])).toEqual([['demo32', true]]);
+    expect(exitStatusOf(results)).toBe(0);
+    expect(JSON.parse(await readFile(join(stateDir, 'demo32.json'), 'utf8'))).toHaveProperty('cookies');
+    expect(await readdir(artifactsDir).catch(() => [])).toEqual([]); // traces are kept for failures only
+    expect(logged).toContain('[demo32] debug: Trace discarded; stopping it failed: tracing.stop: ENOSPC: no space left on device');
   } finally {
     await browser.close();
   }
