@@ -8,7 +8,7 @@
  * session is saved, the login has succeeded whatever happens after.
  */
 import { test, expect } from '../support/fixtures.js';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
@@ -41,7 +41,7 @@ async function twoAccounts(portal: DemoPortal) {
     redactor,
     logFor: (account) => createLogger({ redactor, verbose: true, prefix: account, write: (line) => logged.push(line) }),
   };
-  return { accounts, options, stateDir: config.stateDir, artifactsDir: config.artifactsDir, logged };
+  return { dir, accounts, options, stateDir: config.stateDir, artifactsDir: config.artifactsDir, logged };
 }
 
 /** SIGKILLs Chromium's main process, as the out-of-memory killer would, and waits until Playwright has noticed. */
@@ -56,7 +56,7 @@ async function killChromium(browser: Browser): Promise<void> {
 }
 
 test('an unexpected error in one account is that account\'s INTERNAL failure; the next account still logs in', async ({ portal }) => {
-  const { accounts, options, stateDir, logged } = await twoAccounts(portal);
+  const { dir, accounts, options, stateDir, logged } = await twoAccounts(portal);
   const browser = launchInBackground({ headed: false });
   let opened = 0;
   try {
@@ -100,11 +100,12 @@ test('an unexpected error in one account is that account\'s INTERNAL failure; th
     expect(logged.some((line) => line.startsWith('[demo32] debug: Internal error: TypeError'))).toBe(true); // the stack, for the bug report
   } finally {
     await browser.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });
 
 test('Chromium killed during the first account: both accounts fail BROWSER_CLOSED (exit 12) and the second is not tried', async ({ portal }) => {
-  const { accounts, options, stateDir, logged } = await twoAccounts(portal);
+  const { dir, accounts, options, stateDir, logged } = await twoAccounts(portal);
   const browser = launchInBackground({ headed: false });
   let opened = 0;
   try {
@@ -146,11 +147,12 @@ test('Chromium killed during the first account: both accounts fail BROWSER_CLOSE
     expect(logged.join('\n')).not.toContain(DEMO_PASSWORD);
   } finally {
     await browser.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });
 
 test('with --trace, a trace that fails to stop after the session was saved does not turn the login into a failure', async ({ portal }) => {
-  const { accounts, options, stateDir, artifactsDir, logged } = await twoAccounts(portal);
+  const { dir, accounts, options, stateDir, artifactsDir, logged } = await twoAccounts(portal);
   const browser = launchInBackground({ headed: false });
   try {
     const results = await loginAccounts(accounts.slice(0, 1), {
@@ -172,5 +174,6 @@ test('with --trace, a trace that fails to stop after the session was saved does 
     expect(logged).toContain('[demo32] debug: Trace discarded; stopping it failed: tracing.stop: ENOSPC: no space left on device');
   } finally {
     await browser.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });
