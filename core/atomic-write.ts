@@ -1,19 +1,15 @@
-import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 /**
- * Creates `dir` (and parents) readable only by the owner. An existing `dir`
- * that this user owns but group or others can reach (say 0755, from an
- * older version or a plain mkdir) is tightened to 0700: it holds sessions.
- * One owned by someone else is left as it is.
+ * Creates `dir` (and any missing parents) readable only by the owner (0700).
+ * A folder that already exists keeps its mode: it may be the user's project
+ * folder (`--state-dir .`) or a shared 1777 /tmp, and what we write in it is
+ * 0600 anyway.
  */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const uid = process.getuid?.();
-  if (uid === undefined) return; // Windows: no POSIX modes to tighten
-  const { uid: owner, mode } = await stat(dir);
-  if (owner === uid && (mode & 0o077) !== 0) await chmod(dir, mode & 0o700);
 }
 
 /**

@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'SELECTOR_NOT_FOUND'
   | 'TIMEOUT'
   | 'BROWSER_NOT_FOUND'
-  | 'STATE_WRITE_FAILED';
+  | 'STATE_WRITE_FAILED'
+  | 'BROWSER_CLOSED';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -38,6 +39,7 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   TIMEOUT: 9,
   BROWSER_NOT_FOUND: 10,
   STATE_WRITE_FAILED: 11,
+  BROWSER_CLOSED: 12,
 };
 
 export const EXIT_INTERNAL_ERROR = EXIT_STATUS.INTERNAL;

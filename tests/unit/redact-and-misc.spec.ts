@@ -182,7 +182,7 @@ test('chromiumArgs: network flags always, --no-sandbox only as root', () => {
 });
 
 test('EXIT_STATUS: the failures a user acts on have distinct statuses, none 0 or 1', () => {
-  const codes: ErrorCode[] = ['BAD_CREDENTIALS', 'CODE_REJECTED', 'ACCOUNT_LOCKED', 'CAPTCHA', 'TIMEOUT', 'BROWSER_NOT_FOUND', 'MISSING_SECRET', 'CONFIG_INVALID'];
+  const codes: ErrorCode[] = ['BAD_CREDENTIALS', 'CODE_REJECTED', 'ACCOUNT_LOCKED', 'CAPTCHA', 'TIMEOUT', 'BROWSER_NOT_FOUND', 'STATE_WRITE_FAILED', 'BROWSER_CLOSED', 'MISSING_SECRET', 'CONFIG_INVALID'];
   const statuses = codes.map((c) => EXIT_STATUS[c]);
   expect(new Set(statuses).size).toBe(codes.length);
   for (const [i, s] of statuses.entries()) {

@@ -1,10 +1,10 @@
 /**
- * State files on disk: the folders that hold sessions are private, even
- * when they existed before with looser modes, and a save leaves exactly the
+ * State files on disk: folders we create to hold sessions are private, a
+ * folder the user already had keeps its mode, and a save leaves exactly the
  * files the current config asks for.
  */
 import { expect, test } from '@playwright/test';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePrivateDir } from '../../core/atomic-write.js';
@@ -18,7 +18,8 @@ test.afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+/** Permission bits including setuid/setgid/sticky (a 1777 /tmp must stay 1777). */
+const modeOf = async (path: string) => (await stat(path)).mode & 0o7777;
 
 test.describe('ensurePrivateDir', () => {
   test('a missing folder is created 0700, parents included', async () => {
@@ -28,30 +29,22 @@ test.describe('ensurePrivateDir', () => {
     expect(await modeOf(join(dir, 'a'))).toBe(0o700);
   });
 
-  test('an existing 0755 folder this user owns is tightened to 0700; the files in it are not touched', async () => {
-    const state = join(dir, 'state');
-    await mkdir(state);
-    await chmod(state, 0o755);
-    await writeFile(join(state, 'notes.txt'), 'not ours', { mode: 0o644 });
-    await ensurePrivateDir(state);
-    expect(await modeOf(state)).toBe(0o700);
-    expect(await modeOf(join(state, 'notes.txt'))).toBe(0o644);
-  });
+  // A folder the user already had (`--state-dir .`, `--artifacts-dir /tmp`) is theirs to set: the files we write in it are 0600 anyway.
+  for (const existing of [0o755, 0o1777]) {
+    test(`an existing ${existing.toString(8).padStart(4, '0')} folder keeps its mode; a missing one under it is created 0700`, async () => {
+      const mine = join(dir, 'existing');
+      await mkdir(mine);
+      await chmod(mine, existing);
+      await writeFile(join(mine, 'notes.txt'), 'not ours', { mode: 0o644 });
+      await ensurePrivateDir(mine);
+      expect(await modeOf(mine)).toBe(existing);
+      expect(await modeOf(join(mine, 'notes.txt'))).toBe(0o644);
 
-  test('an existing folder owned by someone else keeps its mode', async () => {
-    // As root (CI containers) a temp folder is handed to "nobody"; as anyone else, a root-owned system folder is someone else's.
-    let foreign = '/usr';
-    if (process.getuid?.() === 0) {
-      foreign = join(dir, 'foreign');
-      await mkdir(foreign);
-      await chmod(foreign, 0o755);
-      await chown(foreign, 65534, 65534);
-    }
-    const before = await modeOf(foreign);
-    expect(before & 0o077).not.toBe(0);
-    await ensurePrivateDir(foreign);
-    expect(await modeOf(foreign)).toBe(before);
-  });
+      await ensurePrivateDir(join(mine, 'state'));
+      expect(await modeOf(join(mine, 'state'))).toBe(0o700);
+      expect(await modeOf(mine)).toBe(existing);
+    });
+  }
 });
 
 test.describe('saveSession', () => {
