@@ -168,7 +168,7 @@ function asPortalLoginError(thrown: unknown, redactor: Redactor, log?: Logger): 
   const what = thrown instanceof Error ? `${thrown.name}: ${firstLine(thrown)}` : String(thrown);
   if (thrown instanceof Error && thrown.stack) log?.debug(`Internal error: ${thrown.stack}`); // the logger redacts
   return new PortalLoginError('INTERNAL', redactor.redact(`Internal error: ${what}. This is a bug in portal-login.`), {
-    hint: 'Please report it with the output of the same run with --verbose (secrets are redacted). The other accounts in this run were still tried.',
+    hint: 'Please report it with the output of the same run with --verbose (secrets are redacted). Any other accounts in this run were still tried.',
     cause: thrown,
   });
 }
