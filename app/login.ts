@@ -136,7 +136,8 @@ const TARGET_CLOSED = 'Target page, context or browser has been closed';
  * plain "Error" in the client.
  */
 function chromiumExited(thrown: unknown, context: BrowserContext | undefined, log: Logger): boolean {
-  const exited = context?.browser()?.isConnected() === false || (thrown instanceof Error && thrown.message.includes(TARGET_CLOSED));
+  // With a context, only the connection counts: a portal page that closes itself (window.close()) gives the same message.
+  const exited = context ? context.browser()?.isConnected() === false : thrown instanceof Error && thrown.message.includes(TARGET_CLOSED);
   if (exited) log.debug(`Chromium exited; the step failed with: ${firstLine(thrown)}`); // the logger redacts
   return exited;
 }
