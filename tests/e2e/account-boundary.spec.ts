@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
 import { loginAccounts, type LoginOptions } from '../../app/login.js';
-import { launchInBackground } from '../../browser/launch.js';
+import { launchInBackground, type BrowserInBackground, type OpenPage } from '../../browser/launch.js';
 import { resolveAccounts } from '../../config/accounts.js';
 import { validateConfig } from '../../config/load.js';
 import { EXIT_INTERNAL_ERROR, EXIT_STATUS } from '../../core/errors.js';
@@ -44,6 +44,19 @@ async function twoAccounts(portal: DemoPortal) {
   return { dir, accounts, options, stateDir: config.stateDir, artifactsDir: config.artifactsDir, logged };
 }
 
+/** Pages from `browser` for loginAccounts, with `tamper` applied to the first page only; counts pages asked for. */
+function firstPageTampered(browser: BrowserInBackground, tamper: (open: OpenPage) => Promise<unknown> | void) {
+  let opened = 0;
+  return {
+    opened: () => opened,
+    newPage: async () => {
+      const open = await browser.newPage();
+      if (opened++ === 0) await tamper(open);
+      return open;
+    },
+  };
+}
+
 /** SIGKILLs Chromium's main process, as the out-of-memory killer would, and waits until Playwright has noticed. */
 async function killChromium(browser: Browser): Promise<void> {
   const cdp = await browser.newBrowserCDPSession();
@@ -58,20 +71,13 @@ async function killChromium(browser: Browser): Promise<void> {
 test('an unexpected error in one account is that account\'s INTERNAL failure; the next account still logs in', async ({ portal }) => {
   const { dir, accounts, options, stateDir, logged } = await twoAccounts(portal);
   const browser = launchInBackground({ headed: false });
-  let opened = 0;
   try {
     const results = await loginAccounts(accounts, {
       ...options,
       // The first account's page scan fails the way a bug in our code would: a TypeError (carrying the password), not a PortalLoginError.
-      browser: {
-        newPage: async () => {
-          const open = await browser.newPage();
-          if (opened++ === 0) {
-            open.page.evaluate = () => Promise.reject(new TypeError(`Cannot read properties of undefined (reading '${DEMO_PASSWORD}')`));
-          }
-          return open;
-        },
-      },
+      browser: firstPageTampered(browser, (open) => {
+        open.page.evaluate = () => Promise.reject(new TypeError(`Cannot read properties of undefined (reading '${DEMO_PASSWORD}')`));
+      }),
     });
 
     expect(results.map((r) => [r.account, r.ok])).toEqual([['demo32', false], ['demo33', true]]);
@@ -107,25 +113,16 @@ test('an unexpected error in one account is that account\'s INTERNAL failure; th
 test('Chromium killed during the first account: both accounts fail BROWSER_CLOSED (exit 12) and the second is not tried', async ({ portal }) => {
   const { dir, accounts, options, stateDir, logged } = await twoAccounts(portal);
   const browser = launchInBackground({ headed: false });
-  let opened = 0;
+  // Mid-login: the form is filled and being submitted when Chromium dies; the request never leaves.
+  const pages = firstPageTampered(browser, (open) =>
+    open.context.route('**/*', async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      await killChromium(await browser.browser);
+      await route.continue().catch(() => undefined);
+    }),
+  );
   try {
-    const results = await loginAccounts(accounts, {
-      ...options,
-      browser: {
-        newPage: async () => {
-          const open = await browser.newPage();
-          if (opened++ === 0) {
-            // Mid-login: the form is filled and being submitted when Chromium dies; the request never leaves.
-            await open.context.route('**/*', async (route) => {
-              if (route.request().method() !== 'POST') return route.fallback();
-              await killChromium(await browser.browser);
-              await route.continue().catch(() => undefined);
-            });
-          }
-          return open;
-        },
-      },
-    });
+    const results = await loginAccounts(accounts, { ...options, browser: pages });
 
     expect(results.map((r) => [r.account, r.ok, r.ok ? null : r.error.code])).toEqual([
       ['demo32', false, 'BROWSER_CLOSED'],
@@ -140,7 +137,7 @@ test('Chromium killed during the first account: both accounts fail BROWSER_CLOSE
       expect(error?.hint).toMatch(/--headed/);
     }
     expect(exitStatusOf(results)).toBe(EXIT_STATUS.BROWSER_CLOSED);
-    expect(opened).toBe(1); // no page was asked for demo33
+    expect(pages.opened()).toBe(1); // no page was asked for demo33
     expect(portal.loginAttempts('demo32')).toBe(0);
     expect(portal.loginAttempts('demo33')).toBe(0);
     expect(await readdir(stateDir)).toEqual([]);
