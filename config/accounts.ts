@@ -1,7 +1,7 @@
 import { PortalLoginError } from '../core/errors.js';
 import type { Redactor } from '../core/redact.js';
 import { TOTP_DEFAULTS, parseTotpSecret, type TotpSpec } from '../totp/spec.js';
-import { describeMissingVariable, looksLikePastedSecret, PASTED_SECRET_HINT, type Env } from './env.js';
+import { missingSecretsError, type Env, type MissingSecret } from './env.js';
 import type { AccountConfig, Config, PortalConfig } from './schema.js';
 
 /** An account ready to log in: config plus the secrets read from the environment. */
@@ -37,28 +37,18 @@ export function selectAccounts(config: Config, names: readonly string[], source:
  * are reported in one error; every secret found is registered with the redactor.
  */
 export function resolveAccounts(config: Config, names: readonly string[], env: Env, source: string, redactor: Redactor): ResolvedAccount[] {
-  const missing: string[] = [];
-  let pasted = false;
+  const missing: MissingSecret[] = [];
   const read = (name: string, key: 'passwordEnv' | 'totpSecretEnv', variable: string) => {
     const value = env[variable];
-    if (value === undefined || value.trim() === '') {
-      missing.push(describeMissingVariable(variable, `${source}: accounts.${name}.${key}`));
-      if (looksLikePastedSecret(variable)) {
-        pasted = true;
-        redactor.add(variable); // hidden here, so hidden everywhere
-      }
-    } else redactor.add(value);
+    if (value === undefined || value.trim() === '') missing.push({ variable, where: `${source}: accounts.${name}.${key}` });
+    else redactor.add(value);
     return value ?? '';
   };
   const partial = names.map((name) => {
     const account = config.accounts[name]!;
     return { name, account, password: read(name, 'passwordEnv', account.passwordEnv), secret: read(name, 'totpSecretEnv', account.totpSecretEnv) };
   });
-  if (missing.length > 0) {
-    throw new PortalLoginError('MISSING_SECRET', `Missing environment variable${missing.length > 1 ? 's' : ''}:\n${missing.map((m) => `  - ${m}`).join('\n')}`, {
-      hint: `${pasted ? `${PASTED_SECRET_HINT} ` : ''}Set them in the environment or in a .env file in the current directory (real environment variables win over .env).`,
-    });
-  }
+  if (missing.length > 0) throw missingSecretsError(missing, redactor);
   return partial.map(({ name, account, password, secret }) => {
     const portal = config.portals[account.portal]!;
     const params = { ...TOTP_DEFAULTS, ...portal.totp, ...account.totp };

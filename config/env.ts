@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'dotenv';
+import { PortalLoginError } from '../core/errors.js';
+import type { Redactor } from '../core/redact.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -37,12 +39,32 @@ export function describeMissingVariable(name: string, where: string): string {
   return looksLikePastedSecret(name) ? `a variable whose name looks like the secret itself, not shown (${where})` : `${name} (${where})`;
 }
 
+/** Where a secret should have come from: the variable the config names, and the config key (`file: accounts.x.passwordEnv`). */
+export interface MissingSecret {
+  variable: string;
+  where: string;
+}
+
+/**
+ * One MISSING_SECRET listing every missing variable at once. A name that
+ * looks like a pasted secret is not shown, is redacted from everything else
+ * the run prints, and adds a hint on what belongs in the config.
+ */
+export function missingSecretsError(missing: readonly MissingSecret[], redactor: Redactor): PortalLoginError {
+  const pasted = missing.filter((m) => looksLikePastedSecret(m.variable));
+  for (const m of pasted) redactor.add(m.variable);
+  const lines = missing.map((m) => `  - ${describeMissingVariable(m.variable, m.where)}`);
+  return new PortalLoginError('MISSING_SECRET', `Missing environment variable${missing.length > 1 ? 's' : ''}:\n${lines.join('\n')}`, {
+    hint: `${pasted.length > 0 ? `${PASTED_SECRET_HINT} ` : ''}Set ${missing.length > 1 ? 'them' : 'it'} in the environment or in a .env file in the current directory (real environment variables win over .env).`,
+  });
+}
+
 /** What to do when describeMissingVariable hid a name. */
-export const PASTED_SECRET_HINT =
+const PASTED_SECRET_HINT =
   'passwordEnv and totpSecretEnv hold the NAME of an environment variable (e.g. BROKER_TOTP_SECRET), not the secret itself: move the secret into .env or the environment and put the variable\'s name in the config.';
 
 /** No underscore, and either 16+ base32 characters (a TOTP secret) or lower case mixed with digits (a password). */
-export function looksLikePastedSecret(name: string): boolean {
+function looksLikePastedSecret(name: string): boolean {
   if (name.includes('_')) return false;
   return /^[A-Z2-7]{16,}$/.test(name) || (/[a-z]/.test(name) && /[0-9]/.test(name));
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { selectAccounts } from '../../config/accounts.js';
-import { describeMissingVariable, loadEnv, looksLikePastedSecret, PASTED_SECRET_HINT } from '../../config/env.js';
+import { loadEnv, missingSecretsError } from '../../config/env.js';
 import { loadConfigFile } from '../../config/load.js';
 import { PortalLoginError } from '../../core/errors.js';
 import { codeAt, secondsLeft } from '../../totp/code.js';
@@ -47,15 +47,8 @@ async function readSecret(args: TotpArgs, ctx: CliContext) {
     selectAccounts(config, [args.account], source); // UNKNOWN_ACCOUNT with the known names
     const account = config.accounts[args.account]!;
     const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
-    const variable = account.totpSecretEnv;
-    const value = env[variable];
-    if (!value) {
-      const pasted = looksLikePastedSecret(variable);
-      if (pasted) ctx.redactor.add(variable);
-      throw new PortalLoginError('MISSING_SECRET', `Missing environment variable: ${describeMissingVariable(variable, `${source}: accounts.${args.account}.totpSecretEnv`)}.`, {
-        hint: `${pasted ? `${PASTED_SECRET_HINT} ` : ''}Set it in the environment or in .env.`,
-      });
-    }
+    const value = env[account.totpSecretEnv];
+    if (!value) throw missingSecretsError([{ variable: account.totpSecretEnv, where: `${source}: accounts.${args.account}.totpSecretEnv` }], ctx.redactor);
     const portal = config.portals[account.portal]!;
     return { secret: value, source: account.totpSecretEnv, params: { ...flags, ...portal.totp, ...account.totp } };
   }
