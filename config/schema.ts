@@ -12,6 +12,12 @@ const envVarName = z.string({ error: ENV_VAR_NAME_MESSAGE }).regex(/^[A-Za-z_][A
 
 const cssSelector = z.string().min(1);
 
+/**
+ * Only web pages: a `file:` or `javascript:` URL would put local files or
+ * script output into the screenshot and the trace.
+ */
+const webUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (file:, javascript: and other schemes are refused)' });
+
 export const selectorsSchema = z.strictObject({
   username: cssSelector.optional(),
   password: cssSelector.optional(),
@@ -39,7 +45,7 @@ export const successSchema = z
     /** Name of a cookie only set once logged in. */
     cookie: z.string().min(1).optional(),
     /** URL that answers 2xx only with a logged-in session (checked with the session's cookies). */
-    probeUrl: z.url().optional(),
+    probeUrl: webUrl.optional(),
   })
   .refine((s) => s.url || s.selector || s.cookie || s.probeUrl, {
     message: 'say how a successful login is recognised: set at least one of url, selector, cookie, probeUrl',
@@ -62,7 +68,7 @@ export const totpParamsSchema = z.strictObject({
 });
 
 export const portalSchema = z.strictObject({
-  loginUrl: z.url(),
+  loginUrl: webUrl,
   selectors: selectorsSchema.default({}),
   success: successSchema,
   totp: totpParamsSchema.default(totpParamsSchema.parse({})),

@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'BROWSER_NOT_FOUND'
   | 'STATE_WRITE_FAILED'
-  | 'BROWSER_CLOSED';
+  | 'BROWSER_CLOSED'
+  | 'CLOCK_SKEW';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -40,6 +41,7 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   BROWSER_NOT_FOUND: 10,
   STATE_WRITE_FAILED: 11,
   BROWSER_CLOSED: 12,
+  CLOCK_SKEW: 14,
 };
 
 export const EXIT_INTERNAL_ERROR = EXIT_STATUS.INTERNAL;

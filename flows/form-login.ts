@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright';
+import type { BrowserContext, Page, Response } from 'playwright';
 import { shownUrl } from './page-url.js';
 import type { CodeSource } from '../codes/code-source.js';
 import type { PortalConfig } from '../config/schema.js';
@@ -6,7 +6,7 @@ import { PortalLoginError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
 import { classifyPortalError } from './classify.js';
-import { measureSkew } from './clock-skew.js';
+import { MAX_BELIEVED_SKEW_MS, measureSkew } from './clock-skew.js';
 import { enterCodes } from './code-step.js';
 import { fillTagged, submit } from './fill.js';
 import { DEFAULT_ERROR_SELECTOR, type ScanInput, type ScanResult } from './page-scan.js';
@@ -73,17 +73,44 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
 }
 
 async function openLoginPage(input: FormLoginInput): Promise<number> {
-  const sentAt = Date.now();
-  const response = await input.page.goto(input.portal.loginUrl, { timeout: input.timeoutMs, waitUntil: 'domcontentloaded' }).catch((error: unknown) => {
+  const { page, portal, portalRef } = input;
+  // Clicks, fills and waits obey --timeout too, not Playwright's default 30 s.
+  page.setDefaultTimeout(input.timeoutMs);
+  page.setDefaultNavigationTimeout(input.timeoutMs);
+  const response = await page.goto(portal.loginUrl, { timeout: input.timeoutMs, waitUntil: 'domcontentloaded' }).catch((error: unknown) => {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
-    throw new PortalLoginError(timedOut ? 'TIMEOUT' : 'UNEXPECTED_PAGE', `Could not open ${input.portal.loginUrl}: ${reason}`, {
+    throw new PortalLoginError(timedOut ? 'TIMEOUT' : 'UNEXPECTED_PAGE', `Could not open ${portal.loginUrl}: ${reason}`, {
       hint: timedOut
         ? 'The portal did not answer in time: raise --timeout, or check that it is up.'
-        : `Check ${input.portalRef}.loginUrl and that the portal is reachable from this machine.`,
+        : `Check ${portalRef}.loginUrl and that the portal is reachable from this machine.`,
     });
   });
-  return measureSkew(response?.headers()['date'], sentAt, Date.now());
+  if (!/^https?:$/.test(new URL(page.url()).protocol)) {
+    throw new PortalLoginError('UNEXPECTED_PAGE', `The login page sent the browser to a ${new URL(page.url()).protocol} URL; stopped there.`, {
+      hint: `Check ${portalRef}.loginUrl: only http(s) pages are logged into.`,
+    });
+  }
+  if (response && response.status() >= 400) {
+    throw new PortalLoginError('UNEXPECTED_PAGE', `The login page answered HTTP ${response.status()} (${shownUrl(page)}).`, {
+      hint: response.status() >= 500 ? 'The portal has a problem on its side: try again later.' : `Check ${portalRef}.loginUrl: the portal does not serve a login page there.`,
+    });
+  }
+  return response ? skewOf(response) : 0;
+}
+
+/** The portal's clock offset, measured when the response headers arrived (not when the page finished loading). */
+function skewOf(response: Response): number {
+  const timing = response.request().timing();
+  const sentAt = timing.startTime + Math.max(0, timing.requestStart);
+  const headersAt = timing.startTime + Math.max(0, timing.responseStart);
+  const skewMs = measureSkew(response.headers()['date'], sentAt, headersAt);
+  if (Math.abs(skewMs) > MAX_BELIEVED_SKEW_MS) {
+    throw new PortalLoginError('CLOCK_SKEW', `The portal's clock is ${Math.round(skewMs / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} this machine's, more than the ${MAX_BELIEVED_SKEW_MS / 60_000} minutes portal-login believes.`, {
+      hint: "No code was sent. Check this machine's clock (NTP); if it is right, the portal's Date header is wrong: report it to the portal.",
+    });
+  }
+  return skewMs;
 }
 
 async function expectLoggedIn(input: FormLoginInput, screen: ScanResult, stage: 'credentials' | 'code'): Promise<void> {

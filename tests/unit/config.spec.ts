@@ -273,3 +273,18 @@ test.describe('loadEnv', () => {
     expect(loadEnv({ dotenvPath: join(dir, 'absent.env'), processEnv: { A: '1', B: undefined } })).toEqual({ A: '1' });
   });
 });
+
+test('loginUrl and probeUrl must be http(s): file: and javascript: URLs are refused with the key named', async () => {
+  for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'ftp://broker.example.com/']) {
+    const file = await writeConfig(`
+portals:
+  acme: { loginUrl: "${url}", success: { probeUrl: "${url}" } }
+accounts:
+  main: { portal: acme, username: alice, passwordEnv: ACME_PASSWORD, totpSecretEnv: ACME_TOTP }
+`, 'schemes.yaml');
+    const error = await failure(() => loadConfigFile(file));
+    expect(error.code, url).toBe('CONFIG_INVALID');
+    expect(error.message, url).toContain('  - portals.acme.loginUrl: must be an http:// or https:// URL');
+    expect(error.message, url).toContain('  - portals.acme.success.probeUrl: must be an http:// or https:// URL');
+  }
+});
