@@ -84,7 +84,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       .parseAsync();
     return status;
   } catch (thrown) {
-    return reportThrown(ctx, thrown);
+    return reportThrown(ctx, thrown, argv.includes('--json'));
   } finally {
     await ctx.earlyBrowser?.close();
   }

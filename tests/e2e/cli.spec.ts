@@ -72,6 +72,10 @@ test('totp --account and login with the secret pasted where the variable NAME be
     expect(run.stderr).toContain('accounts.main.totpSecretEnv');
     expect(run.stderr).toContain('hold the NAME of an environment variable');
     expect(`${run.stdout}\n${run.stderr}`).not.toContain(SECRET);
+    if (args.includes('--json')) {
+      // A run-level failure still answers a script reading stdout.
+      expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: 'MISSING_SECRET', exitStatus: 3 } });
+    }
   }
 });
 
