@@ -3,6 +3,7 @@ import { PortalLoginError } from '../core/errors.js';
 import { processContext, type CliContext } from './context.js';
 import { launchEarly } from './early-browser.js';
 import { reportThrown } from './report.js';
+import { stopOnSignals } from './signals.js';
 
 const DEFAULT_CONFIG = 'portal-login.yaml';
 
@@ -96,4 +97,5 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 const argv = process.argv.slice(2);
 const ctx = processContext(launchEarly(argv, process.env));
+stopOnSignals(async () => ctx.earlyBrowser?.close(), ctx.err);
 process.exitCode = await main(argv, ctx);

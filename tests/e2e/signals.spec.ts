@@ -1,0 +1,39 @@
+/**
+ * A scheduler's stop signal ends a run promptly, even while it waits for a
+ * fresh TOTP window, and leaves the last good session as it was.
+ */
+import { test, expect } from '../support/fixtures.js';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CLI, demoWorkspace, runCli } from '../support/cli.js';
+
+for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+  test(`${signal} during a TOTP-window wait stops within 3 s, exit 128+n, session kept`, async ({ portal }) => {
+    const ws = await demoWorkspace(portal.url, ['classic'], ['demo34']);
+    const first = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
+    expect(first.status, first.stderr).toBe(0);
+    const saved = await readFile(join(ws.stateDir, 'demo34.json'), 'utf8');
+
+    // The same user again at once: its window is used, so this run waits for the next one.
+    const child = spawn(process.execPath, [CLI, 'login', '--config', ws.configPath], {
+      cwd: ws.dir,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: ws.dir, ...ws.env },
+    });
+    let stderr = '';
+    const waiting = new Promise<void>((ready) => child.stderr.on('data', (d) => {
+      stderr += d;
+      if (stderr.includes('Waiting')) ready();
+    }));
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    await waiting;
+    const sentAt = Date.now();
+    child.kill(signal);
+    const status = await exited;
+    expect(Date.now() - sentAt).toBeLessThan(3000);
+    expect(status).toBe(signal === 'SIGTERM' ? 143 : 129);
+    expect(stderr).toContain(`Stopped by ${signal}`);
+    expect(await readFile(join(ws.stateDir, 'demo34.json'), 'utf8')).toBe(saved);
+    expect(portal.submittedCodes('demo34')).toHaveLength(1);
+  });
+}
