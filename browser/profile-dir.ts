@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,7 +20,8 @@ export async function createRunDir(base = tmpdir()): Promise<string | undefined>
     if (error.code !== 'EEXIST') throw error;
   });
   const info = await lstat(root);
-  if (!info.isDirectory() || (uid !== undefined && info.uid !== uid) || (info.mode & 0o077) !== 0) return undefined;
+  if (!info.isDirectory() || (uid !== undefined && info.uid !== uid)) return undefined;
+  if ((info.mode & 0o077) !== 0) await chmod(root, 0o700); // ours, but made with a looser umask
   await sweepDeadRuns(root, uid);
   const dir = join(root, `run-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(dir, { mode: 0o700 });
