@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, BrowserType, Page } from 'playwright';
 import { PortalLoginError } from '../core/errors.js';
 import { compileCacheDir, loadWithCompileCache } from './compile-cache.js';
-import { createRunDir, removeRunDir, withTmpdir } from './profile-dir.js';
 import { findBrowser, INSTALL_HINT, playwrightExecutablePath, type FoundBrowser } from './find-browser.js';
 
 /**
@@ -32,11 +31,10 @@ export async function resolveBrowser(env: NodeJS.ProcessEnv = process.env): Prom
 }
 
 /** Resolves once Chromium's launch has begun (Playwright loaded, process spawning), with the pending browser. */
-async function startLaunch(options: LaunchOptions, runDir: Promise<string | undefined>): Promise<{ browser: Promise<Browser> }> {
+async function startLaunch(options: LaunchOptions): Promise<{ browser: Promise<Browser> }> {
   const { chromium, found } = await resolveBrowser(options.env);
-  const dir = await runDir;
-  const browser = withTmpdir(dir, () => chromium
-    .launch({ headless: !options.headed, executablePath: found.executablePath, args: chromiumArgs(process.getuid?.() === 0) }))
+  const browser = chromium
+    .launch({ headless: !options.headed, executablePath: found.executablePath, args: chromiumArgs(process.getuid?.() === 0) })
     .catch((error: unknown) => {
       const first = error instanceof Error ? error.message.split('\n')[0] : String(error);
       throw new PortalLoginError('BROWSER_NOT_FOUND', `Could not start ${found.executablePath ?? 'Playwright\'s Chromium'}: ${first}`, { hint: INSTALL_HINT, cause: error });
@@ -71,8 +69,7 @@ async function openPage(browser: Browser): Promise<OpenPage> {
  * where `browser` is awaited.
  */
 export function launchInBackground(options: LaunchOptions): BrowserInBackground {
-  const runDir = createRunDir().catch(() => undefined); // no private folder: Playwright's default place
-  const launch = startLaunch(options, runDir);
+  const launch = startLaunch(options);
   const browser = launch.then((l) => l.browser);
   browser.catch(() => undefined); // handled where awaited; not an unhandled rejection meanwhile
   // Chromium spends ~0.3 s starting a renderer for the first page: let it do that now too.
@@ -90,8 +87,7 @@ export function launchInBackground(options: LaunchOptions): BrowserInBackground 
     close: () =>
       (closing ??= (async () => {
         const started = await browser.catch(() => undefined);
-        await started?.close().catch(() => undefined);
-        await removeRunDir(await runDir);
+        await started?.close();
       })()),
   };
 }
