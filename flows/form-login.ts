@@ -86,8 +86,9 @@ async function openLoginPage(input: FormLoginInput): Promise<number> {
         : `Check ${portalRef}.loginUrl and that the portal is reachable from this machine.`,
     });
   });
-  if (!/^https?:$/.test(new URL(page.url()).protocol)) {
-    throw new PortalLoginError('UNEXPECTED_PAGE', `The login page sent the browser to a ${new URL(page.url()).protocol} URL; stopped there.`, {
+  const landedOn = new URL(page.url()).protocol;
+  if (landedOn !== 'http:' && landedOn !== 'https:') {
+    throw new PortalLoginError('UNEXPECTED_PAGE', `The login page sent the browser to a ${landedOn} URL; stopped there.`, {
       hint: `Check ${portalRef}.loginUrl: only http(s) pages are logged into.`,
     });
   }

@@ -10,7 +10,10 @@ import { CLI, demoWorkspace, runCli } from '../support/cli.js';
 
 for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
   test(`${signal} during a TOTP-window wait stops within 3 s, exit 128+n, session kept`, async ({ portal }) => {
-    const ws = await demoWorkspace(portal.url, ['classic'], ['demo34']);
+    // With 25 s required, the first code leaves >= 22 s of its window when the second run asks, so the second must wait.
+    const ws = await demoWorkspace(portal.url, ['classic'], ['demo34'], (c) => {
+      c.portals!.classic!.totp = { minSecondsLeft: 25 };
+    });
     const first = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
     expect(first.status, first.stderr).toBe(0);
     const saved = await readFile(join(ws.stateDir, 'demo34.json'), 'utf8');
@@ -21,12 +24,13 @@ for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: ws.dir, ...ws.env },
     });
     let stderr = '';
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
     const waiting = new Promise<void>((ready) => child.stderr.on('data', (d) => {
       stderr += d;
       if (stderr.includes('Waiting')) ready();
     }));
-    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-    await waiting;
+    // A run that ends without waiting fails here, not at the test timeout.
+    await Promise.race([waiting, exited.then(() => { throw new Error(`the second run ended without waiting:\n${stderr}`); })]);
     const sentAt = Date.now();
     child.kill(signal);
     const status = await exited;
