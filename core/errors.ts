@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'BROWSER_NOT_FOUND'
   | 'STATE_WRITE_FAILED'
   | 'BROWSER_CLOSED'
+  | 'RATE_LIMITED'
   | 'CLOCK_SKEW';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
@@ -41,6 +42,8 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   BROWSER_NOT_FOUND: 10,
   STATE_WRITE_FAILED: 11,
   BROWSER_CLOSED: 12,
+  // Its own status so a scheduler can tell "wait and run again" from failures a person must fix.
+  RATE_LIMITED: 13,
   CLOCK_SKEW: 14,
 };
 
