@@ -99,16 +99,19 @@ test.describe('measureSkew', () => {
   });
 });
 
-test('classifyPortalError: lockouts and captchas win at any stage; otherwise the stage decides', () => {
+test('classifyPortalError: locks, throttles, captchas and named codes win at any stage; otherwise the stage decides', () => {
   const rows: Array<[message: string, credentials: ErrorCode, code: ErrorCode]> = [
     ['Your account is locked. Contact support.', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED'],
     ['Account locked after failed attempts', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED'],
-    ['Too many attempts, try again in 30 minutes', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED'],
-    ['TOO MANY REQUESTS', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED'],
+    ['Too many attempts, try again in 30 minutes', 'RATE_LIMITED', 'RATE_LIMITED'],
+    ['TOO MANY REQUESTS', 'RATE_LIMITED', 'RATE_LIMITED'],
+    ['Too many failed attempts. Your account is locked', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED'],
     ['Invalid password. 2 attempts left before your account is locked.', 'BAD_CREDENTIALS', 'CODE_REJECTED'],
     ['Invalid username or password', 'BAD_CREDENTIALS', 'CODE_REJECTED'],
     ['Incorrect password. Please try again.', 'BAD_CREDENTIALS', 'CODE_REJECTED'],
-    ['Invalid TOTP. Check your authenticator clock.', 'BAD_CREDENTIALS', 'CODE_REJECTED'],
+    ['Invalid TOTP. Check your authenticator clock.', 'CODE_REJECTED', 'CODE_REJECTED'],
+    ['Something went wrong', 'BAD_CREDENTIALS', 'CODE_REJECTED'],
+    ['You are already logged in elsewhere', 'BAD_CREDENTIALS', 'CODE_REJECTED'],
     ['Please complete the CAPTCHA', 'CAPTCHA', 'CAPTCHA'],
     ["Confirm you're not a robot", 'CAPTCHA', 'CAPTCHA'],
     ['Verify you are human', 'CAPTCHA', 'CAPTCHA'],
@@ -205,6 +208,7 @@ test('a rejected code is retried only when the portal plainly says the code was 
     ['Invalid TOTP. Please try again after some time.', false],
     ['Account locked: too many failed attempts. Contact support.', false],
     ['Something went wrong', false],
+    ['Invalid username or password.', false], // not about the code: a second code would not help
   ];
   for (const [message, retry] of rows) expect(isRetryableCodeRejection(message), message).toBe(retry);
 });
