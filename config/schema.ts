@@ -72,6 +72,10 @@ export const portalSchema = z.strictObject({
   selectors: selectorsSchema.default({}),
   success: successSchema,
   totp: totpParamsSchema.default(totpParamsSchema.parse({})),
+  /** The loop stops after this many screens (username, password, method choice, code, trust-device… each count once). */
+  maxScreens: z.int().min(1).max(20).default(6),
+  /** A person's answer to "Trust this device?" / "Remember this browser?" after the code. */
+  trustDevice: z.enum(['yes', 'no']).default('no'),
   /** Skip images, fonts and media on login pages (faster, less to leak). */
   blockResources: z.boolean().default(true),
   /** Also save IndexedDB / sessionStorage, for portals that keep their token there. */

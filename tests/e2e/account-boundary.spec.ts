@@ -76,7 +76,7 @@ test('an unexpected error in one account is that account\'s INTERNAL failure; th
       ...options,
       // The first account's page scan fails the way a bug in our code would: a TypeError (carrying the password), not a PortalLoginError.
       browser: firstPageTampered(browser, (open) => {
-        open.page.evaluate = () => Promise.reject(new TypeError(`Cannot read properties of undefined (reading '${DEMO_PASSWORD}')`));
+        open.page.mainFrame().evaluate = () => Promise.reject(new TypeError(`Cannot read properties of undefined (reading '${DEMO_PASSWORD}')`));
       }),
     });
 

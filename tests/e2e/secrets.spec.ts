@@ -24,7 +24,8 @@ test(`${variant}: a failed login with --trace leaves no secret, session cookie o
   const tmp = join(ws.dir, 'tmp');
   await mkdir(tmp);
   const run = await runCli(['login', '--config', ws.configPath, '--trace', '--timeout', '3', '--verbose'], { cwd: ws.dir, env: { ...ws.env, TMPDIR: tmp } });
-  expect(run.status).toBe(9); // the success element never appears: TIMEOUT
+  expect(run.status).toBe(8); // the success element never appears: not logged in after the last step
+  expect(run.stderr).toContain('Not logged in after the last step: element #never-shown not visible');
   expect((await readdir(tmp)).filter((name) => name.startsWith('portal-login-trace-'))).toEqual([]); // the raw trace's temp folder is gone
   const codes = portal.submittedCodes(user);
   expect(codes).toHaveLength(1);

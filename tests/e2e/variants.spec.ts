@@ -88,5 +88,5 @@ test('blockResources: false lets the portal load its images and fonts', async ({
   const run = await runCli(['login', '--config', ws.configPath, '--verbose'], { cwd: ws.dir, env: ws.env });
   expect(run.status, run.stderr).toBe(0);
   expect(portal.staticHits()).toBeGreaterThan(0);
-  expect(run.stderr).toContain('debug: Found username and password fields; a submit control.');
+  expect(run.stderr).toContain('debug: Screen 1: username, password field(s); a submit control (main frame).');
 });

@@ -11,7 +11,12 @@ import { chromiumArgs } from '../../browser/launch.js';
 import { reportThrown } from '../../cli/report.js';
 import { EXIT_INTERNAL_ERROR, EXIT_STATUS, PortalLoginError, type ErrorCode } from '../../core/errors.js';
 import { REDACTED, Redactor } from '../../core/redact.js';
-import { classifyPortalError, isRetryableCodeRejection } from '../../flows/classify.js';
+import { classifyMessage, errorCodeFor, isPlainCodeRejection } from '../../flows/messages.js';
+
+/** What the screen loop ends with for a marked message at this stage (flows/browser/loop.ts falls back to the stage's usual failure). */
+const classifyPortalError = (stage: 'credentials' | 'code', message: string): ErrorCode =>
+  errorCodeFor(stage, classifyMessage(message)) ?? (stage === 'code' ? 'CODE_REJECTED' : 'BAD_CREDENTIALS');
+const isRetryableCodeRejection = (message: string) => isPlainCodeRejection(classifyMessage(message));
 import { measureSkew } from '../../flows/clock-skew.js';
 
 const redactorFor = (...secrets: string[]) => {
