@@ -20,6 +20,7 @@ import { spaLogin, spaMe, spaVerify } from './spa.js';
 import { STATIC_ASSETS } from './static-assets.js';
 import { DEMO_VARIANTS, variantLoginUrl, type DemoVariant } from './variants.js';
 import { bareRoutes } from './variants/bare.js';
+import { digitsRoutes } from './variants/digits.js';
 import { frameRoutes } from './variants/frame.js';
 import { revealRoutes } from './variants/reveal.js';
 import { sameformRoutes } from './variants/sameform.js';
@@ -94,5 +95,6 @@ export function buildRoutes(): ReadonlyMap<string, Handler> {
     ...frameRoutes(),
     ...xframeRoutes(),
     ...shadowRoutes(),
+    ...digitsRoutes(),
   ]);
 }

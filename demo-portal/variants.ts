@@ -13,7 +13,8 @@ export type DemoVariant =
   | 'bare'
   | 'frame'
   | 'xframe'
-  | 'shadow';
+  | 'shadow'
+  | 'digits';
 
 export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'classic',
@@ -28,6 +29,7 @@ export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'frame',
   'xframe',
   'shadow',
+  'digits',
 ]);
 
 /**
@@ -47,6 +49,7 @@ export const CLOCK_SKEW_MS: Readonly<Record<DemoVariant, number>> = Object.freez
   frame: 0,
   xframe: 0,
   shadow: 0,
+  digits: 0,
 });
 
 export function isDemoVariant(value: string): value is DemoVariant {

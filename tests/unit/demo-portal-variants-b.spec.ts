@@ -278,3 +278,50 @@ test.describe('shadow', () => {
     await expect(page.locator('acme-login input[name="emc"]')).toHaveCount(0);
   });
 });
+
+test.describe('digits', () => {
+  const boxes = (page: Page) => page.locator('.otp-input input');
+
+  it('six single-digit boxes, typed digit by digit, are posted as d1..d6 and reach the dashboard', async ({ page, portal }) => {
+    await page.goto(loginUrl(portal, 'digits'));
+    await page.locator('input[name="username"]').fill('demo14');
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await expect(boxes(page)).toHaveCount(6);
+    await expect(boxes(page).first()).toBeFocused();
+    const code = codeNow('demo14');
+    await page.keyboard.type(code); // focus hops from box to box
+    await expect(boxes(page).last()).toHaveValue(code.slice(-1));
+    const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/digits/otp'));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    expect((await posted).postData()).toBe([...code].map((d, i) => `d${i + 1}=${d}`).join('&'));
+    await expectSignedIn(page, portal, 'digits', 'demo14');
+  });
+
+  it('a pasted code spreads over the boxes; a wrong one is refused', async ({ page, portal }) => {
+    await page.goto(loginUrl(portal, 'digits'));
+    await page.locator('input[name="username"]').fill('demo15');
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
+    await page.locator('input[name="password"]').press('Enter');
+    const wrong = wrongCode('demo15');
+    await boxes(page).first().evaluate((box, text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, wrong);
+    await expect(boxes(page).nth(5)).toHaveValue(wrong.slice(-1));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await expect(page.locator('.alert-danger')).toHaveText(WRONG_CODE);
+    expect(portal.submittedCodes('demo15')).toEqual([wrong]);
+  });
+
+  it('a wrong password shows the alert and keeps the username', async ({ page, portal }) => {
+    await page.goto(loginUrl(portal, 'digits'));
+    await page.locator('input[name="username"]').fill('demo16');
+    await page.locator('input[name="password"]').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.locator('.alert-danger[role="alert"]')).toHaveText(WRONG_LOGIN);
+    await expect(page.locator('input[name="username"]')).toHaveValue('demo16');
+  });
+});
