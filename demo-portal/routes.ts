@@ -19,6 +19,13 @@ import type { PortalState } from './sessions.js';
 import { spaLogin, spaMe, spaVerify } from './spa.js';
 import { STATIC_ASSETS } from './static-assets.js';
 import { DEMO_VARIANTS, variantLoginUrl, type DemoVariant } from './variants.js';
+import { bareRoutes } from './variants/bare.js';
+import { digitsRoutes } from './variants/digits.js';
+import { frameRoutes } from './variants/frame.js';
+import { revealRoutes } from './variants/reveal.js';
+import { sameformRoutes } from './variants/sameform.js';
+import { shadowRoutes } from './variants/shadow.js';
+import { xframeRoutes } from './variants/xframe.js';
 
 export interface RouteContext {
   state: PortalState;
@@ -82,5 +89,12 @@ export function buildRoutes(): ReadonlyMap<string, Handler> {
     ['POST /spa/api/verify', ({ state, req, res }) => spaVerify(state, req, res)],
     ['GET /spa/api/me', ({ state, req, res }) => spaMe(state, req, res)],
     ['GET /captcha/login', ({ res }) => sendHtml(res, 200, captchaPage())],
+    ...revealRoutes(),
+    ...sameformRoutes(),
+    ...bareRoutes(),
+    ...frameRoutes(),
+    ...xframeRoutes(),
+    ...shadowRoutes(),
+    ...digitsRoutes(),
   ]);
 }

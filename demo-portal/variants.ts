@@ -1,6 +1,20 @@
 /** The demo portal's variants: one path prefix each on the same server. */
 
-export type DemoVariant = 'classic' | 'boxes' | 'spa' | 'plain' | 'skewed' | 'captcha';
+export type DemoVariant =
+  | 'classic'
+  | 'boxes'
+  | 'spa'
+  | 'plain'
+  | 'skewed'
+  | 'captcha'
+  // Script-driven variants in variants/*.ts, shaped like framework output.
+  | 'reveal'
+  | 'sameform'
+  | 'bare'
+  | 'frame'
+  | 'xframe'
+  | 'shadow'
+  | 'digits';
 
 export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'classic',
@@ -9,6 +23,13 @@ export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'plain',
   'skewed',
   'captcha',
+  'reveal',
+  'sameform',
+  'bare',
+  'frame',
+  'xframe',
+  'shadow',
+  'digits',
 ]);
 
 /**
@@ -22,6 +43,13 @@ export const CLOCK_SKEW_MS: Readonly<Record<DemoVariant, number>> = Object.freez
   plain: 0,
   skewed: 45_000,
   captcha: 0,
+  reveal: 0,
+  sameform: 0,
+  bare: 0,
+  frame: 0,
+  xframe: 0,
+  shadow: 0,
+  digits: 0,
 });
 
 export function isDemoVariant(value: string): value is DemoVariant {
