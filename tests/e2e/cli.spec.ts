@@ -59,6 +59,27 @@ test('totp --account reads the secret from the env var the config names (.env su
   expect(missing.status).toBe(2);
 });
 
+test('totp --account X --digits 8: the flag wins over the account\'s, the portal\'s (schema-filled 6) and the URI\'s digits', async () => {
+  const cwd = await tempDir();
+  await writeFile(join(cwd, 'portal-login.yaml'), [
+    'portals:', '  broker:', '    loginUrl: https://broker.example/login', '    success: { url: "/dashboard" }',
+    'accounts:',
+    '  main:', '    portal: broker', '    username: AB1234', '    passwordEnv: BROKER_PASSWORD', '    totpSecretEnv: BROKER_TOTP', '    totp: { digits: 7 }',
+    '  fromUri:', '    portal: broker', '    username: CD5678', '    passwordEnv: BROKER_PASSWORD', '    totpSecretEnv: BROKER_TOTP_URI', '',
+  ].join('\n'));
+  const env = { BROKER_TOTP: SECRET, BROKER_TOTP_URI: `otpauth://totp/Broker:CD5678?secret=${SECRET}&digits=7` };
+  for (const account of ['main', 'fromUri']) {
+    const run = await runCli(['totp', '--account', account, '--digits', '8'], { cwd, env });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout, account).toMatch(/^\d{8} {2}\(\d+ s left\)\n$/);
+    const previous = TOTP.generate({ secret: Secret.fromBase32(SECRET), digits: 8, timestamp: Date.now() - 30_000 });
+    expect([expected(8), previous], account).toContain(run.stdout.slice(0, 8));
+  }
+  // Without the flag the account's own 7 digits apply.
+  const plain = await runCli(['totp', '--account', 'main', '--json'], { cwd, env });
+  expect(JSON.parse(plain.stdout)).toMatchObject({ digits: 7, period: 30, algorithm: 'SHA1' });
+});
+
 test('totp --account and login with the secret pasted where the variable NAME belongs: exit 3, the key named, the secret never printed', async () => {
   const cwd = await tempDir();
   await writeFile(join(cwd, 'portal-login.yaml'), [
