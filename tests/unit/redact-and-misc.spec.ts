@@ -47,6 +47,40 @@ test.describe('Redactor', () => {
     });
   }
 
+  // A portal reflecting the typed password back into its page, a URL or a JSON body escapes it; each spelling is redacted.
+  const reflected: Array<[form: string, secret: string, spelled: string]> = [
+    ['HTML named entity', 'S3cret&Pass', 'S3cret&amp;Pass'],
+    ['HTML decimal entity', 'S3cret&Pass', 'S3cret&#38;Pass'],
+    ['HTML hex entity', 'S3cret&Pass', 'S3cret&#x26;Pass'],
+    ['HTML &quot;', 'S3cret"Pass', 'S3cret&quot;Pass'],
+    ['HTML &lt; &gt;', 'a<b>cdef', 'a&lt;b&gt;cdef'],
+    ['HTML upper-case hex entity', 'a<b>cdef', 'a&#x3C;b&#x3E;cdef'],
+    ['HTML apostrophe as &#39;', "it's-mine", 'it&#39;s-mine'],
+    ['HTML apostrophe as &#x27;', "it's-mine", 'it&#x27;s-mine'],
+    ['HTML apostrophe as &apos;', "it's-mine", 'it&apos;s-mine'],
+    ['DOM text node (" left as is)', 'S3cret&"Pass', 'S3cret&amp;"Pass'],
+    ['DOM attribute value (< left as is)', 'S3cret&<Pass', 'S3cret&amp;<Pass'],
+    ['URL-encoded', 'S3cret&Pass', 'S3cret%26Pass'],
+    ['URL-encoded, lower-case hex', 'S3cret/Pass', 'S3cret%2fPass'],
+    ['JSON \\u escape (HTML-safe JSON)', 'S3cret&Pass', 'S3cret\\u0026Pass'],
+    ['JSON \\u escape (ASCII-only JSON)', 'S3crét-Pass', 'S3cr\\u00e9t-Pass'],
+  ];
+  for (const [form, secret, spelled] of reflected) {
+    test(`redacts the ${form} form: ${spelled}`, () => {
+      const page = `<input value="${spelled}"> <p>${spelled}</p>`;
+      const r = redactorFor(secret);
+      expect(r.redact(page)).toBe(`<input value="${REDACTED}"> <p>${REDACTED}</p>`);
+      expect(r.leaks(page)).toBe(true);
+    });
+  }
+
+  test('a secret of letters and digits adds no extra forms; one with & adds each distinct spelling once', () => {
+    expect(redactorFor('JBSWY3DPEHPK3PXP').list()).toEqual(['JBSWY3DPEHPK3PXP']);
+    expect(redactorFor('S3cret&Pass').list().sort()).toEqual(
+      ['S3cret&Pass', 'S3cret%26Pass', 'S3cret\\u0026Pass', 'S3cret&amp;Pass', 'S3cret&#38;Pass', 'S3cret&#x26;Pass'].sort(),
+    );
+  });
+
   test('numeric codes are redacted only when not part of a longer number', () => {
     const r = redactorFor('123456');
     const cases: Array<[string, string]> = [
