@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { PortalLoginError } from '../core/errors.js';
+import { TOTP_DEFAULTS } from '../totp/defaults.js';
 import { processContext, type CliContext } from './context.js';
 import { launchEarly } from './early-browser.js';
 import { reportThrown } from './report.js';
@@ -66,9 +67,9 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
           .options({
             account: { type: 'string', describe: 'Use this account\'s secret (its env var) from the config' },
             config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file, with --account' },
-            digits: { type: 'number', coerce: numberIn('digits', 6, 10, true), describe: 'Code length (default 6)' },
-            period: { type: 'number', coerce: numberIn('period', 10, 300, true), describe: 'Window in seconds (default 30)' },
-            algorithm: { choices: ['SHA1', 'SHA256', 'SHA512'] as const, describe: 'HMAC algorithm (default SHA1)' },
+            digits: { type: 'number', coerce: numberIn('digits', 6, 10, true), describe: `Code length (default ${TOTP_DEFAULTS.digits}; wins over the URI and the config)` },
+            period: { type: 'number', coerce: numberIn('period', 10, 300, true), describe: `Window in seconds (default ${TOTP_DEFAULTS.period})` },
+            algorithm: { choices: ['SHA1', 'SHA256', 'SHA512'] as const, describe: `HMAC algorithm (default ${TOTP_DEFAULTS.algorithm})` },
             json: { type: 'boolean', default: false, describe: 'Print {code, secondsLeft, ...} as JSON' },
           }), (args) => run(async () => (await import('./commands/totp.js')).totpCommand(args, ctx))())
       .demandCommand(1, 'Name a command: demo, demo-portal, login or totp (see --help).')

@@ -17,6 +17,5 @@ export interface CodeRequest {
 }
 
 export interface CodeSource {
-  readonly kind: 'totp';
   next(request: CodeRequest): Promise<IssuedCode>;
 }

@@ -21,7 +21,6 @@ export interface TotpSourceOptions {
 export function totpCodeSource(options: TotpSourceOptions): CodeSource {
   const { spec, ledger, clock, minSecondsLeft } = options;
   return {
-    kind: 'totp',
     async next(request) {
       const choice = await ledger.claim(spec, (lastUsedStep) =>
         chooseStep({ nowMs: clock.now(), periodSeconds: spec.period, minSecondsLeft, lastUsedStep }),

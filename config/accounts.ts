@@ -1,6 +1,6 @@
 import { PortalLoginError } from '../core/errors.js';
 import type { Redactor } from '../core/redact.js';
-import { TOTP_DEFAULTS, parseTotpSecret, type TotpSpec } from '../totp/spec.js';
+import { resolveTotpSpec, type TotpSpec } from '../totp/spec.js';
 import { missingSecretsError, type Env, type MissingSecret } from './env.js';
 import type { AccountConfig, Config, PortalConfig } from './schema.js';
 
@@ -51,9 +51,10 @@ export function resolveAccounts(config: Config, names: readonly string[], env: E
   if (missing.length > 0) throw missingSecretsError(missing, redactor);
   return partial.map(({ name, account, password, secret }) => {
     const portal = config.portals[account.portal]!;
-    const params = { ...TOTP_DEFAULTS, ...portal.totp, ...account.totp };
-    const totp = parseTotpSecret(secret, params, `${account.totpSecretEnv} (accounts.${name}.totpSecretEnv)`);
+    const totp = resolveTotpSpec(secret, { account: account.totp, portal: portal.totp }, `${account.totpSecretEnv} (accounts.${name}.totpSecretEnv)`);
     redactor.add(totp.secret.base32);
-    return { name, account, portalName: account.portal, portal, password, totp, minSecondsLeft: params.minSecondsLeft };
+    // The schema filled the portal's minSecondsLeft, so the account's is the only override.
+    const minSecondsLeft = account.totp?.minSecondsLeft ?? portal.totp.minSecondsLeft;
+    return { name, account, portalName: account.portal, portal, password, totp, minSecondsLeft };
   });
 }

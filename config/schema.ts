@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_MIN_SECONDS_LEFT, TOTP_DEFAULTS } from '../totp/defaults.js';
 
 /**
  * The one config schema. Types are inferred from it; defaults are filled
@@ -61,10 +62,10 @@ const totpFields = {
 };
 
 export const totpParamsSchema = z.strictObject({
-  digits: totpFields.digits.default(6),
-  period: totpFields.period.default(30),
-  algorithm: totpFields.algorithm.default('SHA1'),
-  minSecondsLeft: totpFields.minSecondsLeft.default(5),
+  digits: totpFields.digits.default(TOTP_DEFAULTS.digits),
+  period: totpFields.period.default(TOTP_DEFAULTS.period),
+  algorithm: totpFields.algorithm.default(TOTP_DEFAULTS.algorithm),
+  minSecondsLeft: totpFields.minSecondsLeft.default(DEFAULT_MIN_SECONDS_LEFT),
 });
 
 export const portalSchema = z.strictObject({

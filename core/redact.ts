@@ -3,6 +3,8 @@
  * accompanying text. A Redactor is created per run and told every secret
  * as soon as it is known (password, TOTP secret, each code, cookie values).
  */
+import { secretForms } from './secret-forms.js';
+
 export const REDACTED = '[REDACTED]';
 
 /** Short all-digit secrets (OTP codes) are only replaced when not part of a longer number. */
@@ -11,10 +13,10 @@ const DIGITS = /^\d+$/;
 export class Redactor {
   private readonly secrets = new Set<string>();
 
-  /** Registers a secret and the encodings it may appear in (URL, form, JSON). */
+  /** Registers a secret and the encodings it may appear in (URL, form, JSON, HTML entities). */
   add(secret: string | undefined): void {
     if (!secret || secret.length < 4) return;
-    for (const form of encodings(secret)) this.secrets.add(form);
+    for (const form of secretForms(secret)) this.secrets.add(form);
   }
 
   /** The registered secret strings, longest first (so a longer form wins). */
@@ -32,15 +34,6 @@ export class Redactor {
   leaks(text: string): boolean {
     return this.redact(text) !== text;
   }
-}
-
-function encodings(secret: string): string[] {
-  const forms = new Set([secret]);
-  forms.add(encodeURIComponent(secret));
-  // Browsers form-encode more than encodeURIComponent does (! ' ( ) ~).
-  forms.add(new URLSearchParams({ v: secret }).toString().slice(2));
-  forms.add(JSON.stringify(secret).slice(1, -1));
-  return [...forms];
 }
 
 function replaceSecret(text: string, secret: string): string {

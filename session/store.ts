@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import type { Redactor } from '../core/redact.js';
 
 /** Playwright's storageState shape, as far as we read it. */
 export interface StorageState {
@@ -34,9 +35,15 @@ export function sessionPaths(stateDir: string, account: string): SessionPaths {
   };
 }
 
-/** Builds the metadata record from a storage state. */
-export function describeSession(account: string, portal: string, state: StorageState, savedAt: Date): SessionMeta {
-  const cookies = state.cookies.map((c) => ({ name: c.name, domain: c.domain, expires: c.expires > 0 ? new Date(c.expires * 1000).toISOString() : null }));
+/**
+ * Builds the metadata record from a storage state. Values never go in; names
+ * (cookie names and domains, localStorage keys) pass through `redactor`,
+ * because a portal may build a cookie's name from a token or reflect what was
+ * typed into it. Without a redactor the names are kept as they are.
+ */
+export function describeSession(account: string, portal: string, state: StorageState, savedAt: Date, redactor?: Pick<Redactor, 'redact'>): SessionMeta {
+  const name = (text: string) => (redactor ? redactor.redact(text) : text);
+  const cookies = state.cookies.map((c) => ({ name: name(c.name), domain: name(c.domain), expires: c.expires > 0 ? new Date(c.expires * 1000).toISOString() : null }));
   const expiring = state.cookies.filter((c) => c.expires > 0).map((c) => c.expires);
   return {
     account,
@@ -44,7 +51,7 @@ export function describeSession(account: string, portal: string, state: StorageS
     savedAt: savedAt.toISOString(),
     expiresAt: expiring.length > 0 ? new Date(Math.min(...expiring) * 1000).toISOString() : null,
     cookies,
-    localStorageKeys: state.origins.flatMap((o) => o.localStorage.map((e) => `${o.origin} ${e.name}`)),
+    localStorageKeys: state.origins.flatMap((o) => o.localStorage.map((e) => name(`${o.origin} ${e.name}`))),
   };
 }
 

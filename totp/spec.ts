@@ -1,34 +1,61 @@
 import { Secret, URI, TOTP } from 'otpauth';
 import { PortalLoginError } from '../core/errors.js';
+import { TOTP_DEFAULTS, type TotpAlgorithm, type TotpParams } from './defaults.js';
 
-export type TotpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
-
-/** Everything needed to compute a code; defaults are filled by the config schema. */
-export interface TotpParams {
-  digits: number;
-  /** Window length in seconds. */
-  period: number;
-  algorithm: TotpAlgorithm;
-}
+export { TOTP_DEFAULTS, type TotpAlgorithm, type TotpParams };
 
 export interface TotpSpec extends TotpParams {
   secret: Secret;
 }
 
-export const TOTP_DEFAULTS: Readonly<TotpParams> = { digits: 6, period: 30, algorithm: 'SHA1' };
+/** The parameters one layer sets; a missing or undefined key falls through to the next layer. */
+export type TotpOverrides = { readonly [K in keyof TotpParams]?: TotpParams[K] | undefined };
+
+/** Where TOTP parameters are set, besides an otpauth URI in the secret itself. */
+export interface TotpLayers {
+  /** `portal-login totp --digits/--period/--algorithm`. */
+  flags?: TotpOverrides | undefined;
+  /** `accounts.NAME.totp`. */
+  account?: TotpOverrides | undefined;
+  /** `portals.NAME.totp`. */
+  portal?: TotpOverrides | undefined;
+}
 
 const BASE32 = /^[A-Z2-7]+$/;
 
 /**
- * Turns what the user holds (base32 with spaces/lower case, or an
- * `otpauth://totp/...` URI) into a TotpSpec. Parameters in a URI win over
- * `params`. `source` names where the secret came from for error messages;
- * the secret itself never appears in an error.
+ * The one merge of TOTP parameters. Per parameter, the first that is set
+ * wins: command-line flags > the otpauth URI's own digits/period/algorithm
+ * (when the secret is an `otpauth://totp/...` URI) > the account's `totp:` >
+ * the portal's `totp:` > TOTP_DEFAULTS. Flags win over the URI because the
+ * person typing them is looking at the portal now. The secret may be base32
+ * with spaces/lower case, or the URI. `source` names where the secret came
+ * from for error messages; the secret itself never appears in an error.
  */
-export function parseTotpSecret(input: string, params: TotpParams, source: string): TotpSpec {
+export function resolveTotpSpec(input: string, layers: TotpLayers, source: string): TotpSpec {
+  const { secret, uriParams } = readSecret(input, source);
+  const order = [layers.flags, uriParams, layers.account, layers.portal];
+  return { secret, digits: firstSet('digits', order), period: firstSet('period', order), algorithm: firstSet('algorithm', order) };
+}
+
+function firstSet<K extends keyof TotpParams>(key: K, layers: readonly (TotpOverrides | undefined)[]): TotpParams[K] {
+  for (const layer of layers) {
+    const value = layer?.[key];
+    if (value !== undefined) return value;
+  }
+  return TOTP_DEFAULTS[key];
+}
+
+interface ReadSecret {
+  secret: Secret;
+  /** Only what the URI states explicitly: otpauth's own defaults must not hide the config's. */
+  uriParams: TotpOverrides;
+}
+
+function readSecret(input: string, source: string): ReadSecret {
   const trimmed = input.trim();
-  if (/^otpauth:/i.test(trimmed)) return parseUri(trimmed, params, source);
-  return { ...params, secret: Secret.fromBase32(normalizeBase32(trimmed, source)) };
+  if (/^otpauth:/i.test(trimmed)) return parseUri(trimmed, source);
+  return { secret: Secret.fromBase32(normalizeBase32(trimmed, source)), uriParams: {} };
 }
 
 /** Upper-cases, drops spaces, dashes and '=' padding; throws SECRET_INVALID on anything else. */
@@ -65,11 +92,11 @@ function unsupportedAlgorithm(requested: string, source: string): PortalLoginErr
   // Repeated only when short like an algorithm name (SHA3-256): in a mangled URI a secret could follow algorithm=.
   const shown = /^[A-Za-z0-9-]{1,10}$/.test(requested) ? `algorithm ${requested}` : 'an unreadable algorithm';
   return new PortalLoginError('SECRET_INVALID', `The otpauth URI from ${source} uses ${shown}, which portal-login does not support.`, {
-    hint: `Supported algorithms: ${ALGORITHMS.join(', ')}. Set algorithm= in the URI to the one the portal uses, or leave it out to use totp.algorithm from the config (--algorithm for \`portal-login totp\`; default SHA1, what most portals use).`,
+    hint: `Supported algorithms: ${ALGORITHMS.join(', ')}. Set algorithm= in the URI to the one the portal uses, or leave it out to use totp.algorithm from the config (--algorithm for \`portal-login totp\`; default ${TOTP_DEFAULTS.algorithm}, what most portals use).`,
   });
 }
 
-function parseUri(uri: string, params: TotpParams, source: string): TotpSpec {
+function parseUri(uri: string, source: string): ReadSecret {
   const explicit = new URLSearchParams(uri.split('?')[1] ?? '');
   // Checked before otpauth parses the URI: it rejects some names (MD5) with a generic message and accepts others (SHA3-256).
   const requested = explicit.get('algorithm');
@@ -93,8 +120,10 @@ function parseUri(uri: string, params: TotpParams, source: string): TotpSpec {
   if (!isTotpAlgorithm(algorithm)) throw unsupportedAlgorithm(algorithm, source);
   return {
     secret: parsed.secret,
-    digits: explicit.has('digits') ? parsed.digits : params.digits,
-    period: explicit.has('period') ? parsed.period : params.period,
-    algorithm: explicit.has('algorithm') ? algorithm : params.algorithm,
+    uriParams: {
+      digits: explicit.has('digits') ? parsed.digits : undefined,
+      period: explicit.has('period') ? parsed.period : undefined,
+      algorithm: explicit.has('algorithm') ? algorithm : undefined,
+    },
   };
 }

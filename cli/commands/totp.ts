@@ -4,7 +4,7 @@ import { loadEnv, missingSecretsError } from '../../config/env.js';
 import { loadConfigFile } from '../../config/load.js';
 import { PortalLoginError } from '../../core/errors.js';
 import { codeAt, secondsLeft } from '../../totp/code.js';
-import { parseTotpSecret, TOTP_DEFAULTS, type TotpAlgorithm } from '../../totp/spec.js';
+import { resolveTotpSpec, type TotpAlgorithm, type TotpLayers } from '../../totp/spec.js';
 import type { CliContext } from '../context.js';
 import { readHidden, readAll } from '../read-secret.js';
 
@@ -24,9 +24,10 @@ export interface TotpArgs {
  * prompt (so it need not land in shell history).
  */
 export async function totpCommand(args: TotpArgs, ctx: CliContext, now: () => number = Date.now): Promise<number> {
-  const { secret, source, params } = await readSecret(args, ctx);
+  const { secret, source, configTotp } = await readSecret(args, ctx);
   ctx.redactor.add(secret);
-  const spec = parseTotpSecret(secret, params, source);
+  const flags = { digits: args.digits, period: args.period, algorithm: args.algorithm };
+  const spec = resolveTotpSpec(secret, { ...configTotp, flags }, source);
   const at = now();
   const code = codeAt(spec, at);
   const left = Math.ceil(secondsLeft(at, spec.period));
@@ -35,13 +36,16 @@ export async function totpCommand(args: TotpArgs, ctx: CliContext, now: () => nu
   return 0;
 }
 
-async function readSecret(args: TotpArgs, ctx: CliContext) {
-  const flags = {
-    digits: args.digits ?? TOTP_DEFAULTS.digits,
-    period: args.period ?? TOTP_DEFAULTS.period,
-    algorithm: args.algorithm ?? TOTP_DEFAULTS.algorithm,
-  };
-  if (args.secret !== undefined) return { secret: args.secret, source: 'the command line', params: flags };
+interface GivenSecret {
+  secret: string;
+  /** Names where the secret came from, for error messages. */
+  source: string;
+  /** The account's and its portal's `totp:` (with --account), for resolveTotpSpec. */
+  configTotp: Omit<TotpLayers, 'flags'>;
+}
+
+async function readSecret(args: TotpArgs, ctx: CliContext): Promise<GivenSecret> {
+  if (args.secret !== undefined) return { secret: args.secret, source: 'the command line', configTotp: {} };
   if (args.account) {
     const { config, source } = await loadConfigFile(resolve(ctx.cwd, args.config));
     selectAccounts(config, [args.account], source); // UNKNOWN_ACCOUNT with the known names
@@ -50,7 +54,7 @@ async function readSecret(args: TotpArgs, ctx: CliContext) {
     const value = env[account.totpSecretEnv];
     if (!value) throw missingSecretsError([{ variable: account.totpSecretEnv, where: `${source}: accounts.${args.account}.totpSecretEnv` }], ctx.redactor);
     const portal = config.portals[account.portal]!;
-    return { secret: value, source: account.totpSecretEnv, params: { ...flags, ...portal.totp, ...account.totp } };
+    return { secret: value, source: account.totpSecretEnv, configTotp: { account: account.totp, portal: portal.totp } };
   }
   const secret = ctx.stdin.isTTY ? await readHidden(ctx.stdin, (t) => process.stderr.write(t), 'TOTP secret (input hidden): ') : await readAll(ctx.stdin);
   if (secret.trim() === '') {
@@ -58,5 +62,5 @@ async function readSecret(args: TotpArgs, ctx: CliContext) {
       hint: 'Pass it as an argument, pipe it on stdin, use --account NAME, or run in a terminal to be prompted.',
     });
   }
-  return { secret, source: ctx.stdin.isTTY ? 'the prompt' : 'stdin', params: flags };
+  return { secret, source: ctx.stdin.isTTY ? 'the prompt' : 'stdin', configTotp: {} };
 }

@@ -5,11 +5,11 @@
 import { join } from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { secondsLeft } from '../../totp/code.js';
-import { demoWorkspace, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { useWindowElsewhere } from '../support/portal-http.js';
 
 
-test('two processes logging in the same account at once, with different state dirs, never send the same code', async ({ portal }) => {
+test('two processes logging in the same account at once, with different state dirs, never send the same code', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo24']);
   const [a, b] = await Promise.all([
     runCli(['login', '--config', ws.configPath, '--state-dir', join(ws.dir, 'state-a')], { cwd: ws.dir, env: ws.env }),
@@ -23,7 +23,7 @@ test('two processes logging in the same account at once, with different state di
   expect(a.stderr + b.stderr).toContain('Waiting'); // the second one waited for the next window
 });
 
-test('a rejected code is retried once, with a code from a new window', async ({ portal }) => {
+test('a rejected code is retried once, with a code from a new window', async ({ portal, demoWorkspace }) => {
   // Use the current window elsewhere early in the window, so the tool's first code is a replay.
   while (secondsLeft(Date.now(), 30) < 20) await new Promise((r) => setTimeout(r, 250));
   const usedElsewhere = await useWindowElsewhere(portal, 'demo25', Date.now());
@@ -40,7 +40,7 @@ test('a rejected code is retried once, with a code from a new window', async ({ 
   expect(more).toEqual([]);
 });
 
-test('a wrong TOTP secret: two codes from two windows, then exit 5', async ({ portal }) => {
+test('a wrong TOTP secret: two codes from two windows, then exit 5', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo26'], (c) => {
     c.portals!.classic!.totp = { minSecondsLeft: 0 };
   });

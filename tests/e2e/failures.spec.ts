@@ -5,14 +5,13 @@
  */
 import { test, expect } from '../support/fixtures.js';
 import { createServer } from 'node:http';
-import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { demoWorkspace, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { lockUser } from '../support/portal-http.js';
 
 
-test('wrong password: exit 4, tried exactly once, last good session kept', async ({ portal }) => {
+test('wrong password: exit 4, tried exactly once, last good session kept', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo11']);
   const statePath = join(ws.stateDir, 'demo11.json');
   await mkdir(ws.stateDir, { recursive: true });
@@ -27,7 +26,7 @@ test('wrong password: exit 4, tried exactly once, last good session kept', async
   expect(run.stderr).not.toContain('not-the-password');
 });
 
-test('locked account: exit 6 and not retried', async ({ portal }) => {
+test('locked account: exit 6 and not retried', async ({ portal, demoWorkspace }) => {
   await lockUser(portal, 'demo12');
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo12']);
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
@@ -36,7 +35,7 @@ test('locked account: exit 6 and not retried', async ({ portal }) => {
   expect(portal.loginAttempts('demo12')).toBe(6);
 });
 
-test('captcha page: exit 7 with a screenshot', async ({ portal }) => {
+test('captcha page: exit 7 with a screenshot', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['captcha'], ['demo13'], (c) => {
     c.portals!.captcha!.success = { url: '/dashboard$' };
   });
@@ -47,7 +46,7 @@ test('captcha page: exit 7 with a screenshot', async ({ portal }) => {
   expect((await stat(shot!)).size).toBeGreaterThan(1000);
 });
 
-test('a page with no login form: exit 8 UNEXPECTED_PAGE with a screenshot', async ({ portal }) => {
+test('a page with no login form: exit 8 UNEXPECTED_PAGE with a screenshot', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo14'], (c) => {
     c.portals!.classic!.loginUrl = `${portal.url}/`;
   });
@@ -57,7 +56,7 @@ test('a page with no login form: exit 8 UNEXPECTED_PAGE with a screenshot', asyn
   expect(run.stderr).toMatch(/screenshot \(fields masked\): .*demo14-.*\.png/);
 });
 
-test('a selector that matches nothing: exit 8 naming the config key, with a screenshot', async ({ portal }) => {
+test('a selector that matches nothing: exit 8 naming the config key, with a screenshot', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo15'], (c) => {
     c.portals!.classic!.selectors = { username: '#no-such-field' };
   });
@@ -69,7 +68,7 @@ test('a selector that matches nothing: exit 8 naming the config key, with a scre
   expect((await stat(shot!)).mode & 0o777).toBe(0o600);
 });
 
-test('a portal that never answers: exit 9 TIMEOUT', async ({ portal }) => {
+test('a portal that never answers: exit 9 TIMEOUT', async ({ portal, demoWorkspace }) => {
   const silent = createServer(() => {}).listen(0, '127.0.0.1');
   await new Promise((r) => silent.once('listening', r));
   const port = (silent.address() as { port: number }).port;
@@ -86,7 +85,7 @@ test('a portal that never answers: exit 9 TIMEOUT', async ({ portal }) => {
   }
 });
 
-test('no browser at PORTAL_LOGIN_BROWSER: exit 10 with how to install one', async ({ portal }) => {
+test('no browser at PORTAL_LOGIN_BROWSER: exit 10 with how to install one', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo17']);
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: { ...ws.env, PORTAL_LOGIN_BROWSER: '/nonexistent/chrome' } });
   expect(run.status).toBe(10);
@@ -94,7 +93,7 @@ test('no browser at PORTAL_LOGIN_BROWSER: exit 10 with how to install one', asyn
   expect(run.stderr).toContain('npx playwright install chromium');
 });
 
-test('missing env vars: exit 3 listing every one, before any login attempt', async ({ portal }) => {
+test('missing env vars: exit 3 listing every one, before any login attempt', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo18', 'demo19']);
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: { DEMO18_PASSWORD: ws.env.DEMO18_PASSWORD! } });
   expect(run.status).toBe(3);
@@ -103,7 +102,7 @@ test('missing env vars: exit 3 listing every one, before any login attempt', asy
   expect(portal.loginAttempts('demo18')).toBe(0);
 });
 
-test('.env supplies secrets; a bad base32 secret is exit 3 and never printed', async ({ portal }) => {
+test('.env supplies secrets; a bad base32 secret is exit 3 and never printed', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo20']);
   await writeFile(join(ws.dir, '.env'), `DEMO20_PASSWORD=${ws.env.DEMO20_PASSWORD}\nDEMO20_TOTP_SECRET=JBSW1Y3DP-EHPK3PXP0SECRET\n`);
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir });
@@ -113,7 +112,7 @@ test('.env supplies secrets; a bad base32 secret is exit 3 and never printed', a
   expect(run.stderr).not.toMatch(/JBSW1Y3DP|EHPK3PXP/);
 });
 
-test('config errors: exit 2, every problem with its path; unknown account and option: exit 2', async ({ portal }) => {
+test('config errors: exit 2, every problem with its path; unknown account and option: exit 2', async ({ portal, demoWorkspace, tempDir }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo21'], (c) => {
     (c.portals!.classic as Record<string, unknown>).loginUrll = 'typo';
     c.accounts!.demo21!.portal = 'nowhere';
@@ -135,13 +134,13 @@ test('config errors: exit 2, every problem with its path; unknown account and op
   expect(option.status).toBe(2);
   expect(option.stderr).toContain('Unknown argument: colour');
 
-  const empty = await mkdtemp(join(tmpdir(), 'portal-login-empty-'));
+  const empty = await tempDir('portal-login-empty-');
   const missing = await runCli(['login'], { cwd: empty });
   expect(missing.status).toBe(2);
   expect(missing.stderr).toContain('Config file not found');
 });
 
-test('a state dir that cannot be written: exit 11 before the portal is touched, not "internal error"', async ({ portal }) => {
+test('a state dir that cannot be written: exit 11 before the portal is touched, not "internal error"', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo30']);
   const blocker = join(ws.dir, 'not-a-folder');
   await writeFile(blocker, 'a file where the state dir should be');

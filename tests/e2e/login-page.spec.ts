@@ -6,7 +6,7 @@
 import { test, expect } from '../support/fixtures.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { demoWorkspace, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 
 /** A one-page portal on loopback answering every request with `status`, a login form and the given Date header. */
 async function hostilePortal(status: number, date: Date): Promise<{ url: string; server: Server; posts: () => number }> {
@@ -21,7 +21,7 @@ async function hostilePortal(status: number, date: Date): Promise<{ url: string;
 }
 
 for (const [status, expected] of [[500, 'The portal has a problem on its side'], [404, 'the portal does not serve a login page there']] as const) {
-  test(`a login page answering HTTP ${status} says so, not "no username field"`, async ({ portal }) => {
+  test(`a login page answering HTTP ${status} says so, not "no username field"`, async ({ portal, demoWorkspace }) => {
     const hostile = await hostilePortal(status, new Date());
     const ws = await demoWorkspace(portal.url, ['classic'], ['demo30'], (c) => {
       c.portals!.classic!.loginUrl = `${hostile.url}/login`;
@@ -36,7 +36,7 @@ for (const [status, expected] of [[500, 'The portal has a problem on its side'],
 }
 
 for (const [label, aheadMs] of [['1 day', 86_400_000], ['50 years', 50 * 365 * 86_400_000]] as const) {
-  test(`a Date header ${label} ahead is a clock error (exit 14), before anything is typed`, async ({ portal }) => {
+  test(`a Date header ${label} ahead is a clock error (exit 14), before anything is typed`, async ({ portal, demoWorkspace }) => {
     const hostile = await hostilePortal(200, new Date(Date.now() + aheadMs));
     const ws = await demoWorkspace(portal.url, ['classic'], ['demo31'], (c) => {
       c.portals!.classic!.loginUrl = `${hostile.url}/login`;
@@ -53,7 +53,7 @@ for (const [label, aheadMs] of [['1 day', 86_400_000], ['50 years', 50 * 365 * 8
   });
 }
 
-test('the spa variant (clock matching ours) gets no skew warning: skew is read when the headers arrive', async ({ portal }) => {
+test('the spa variant (clock matching ours) gets no skew warning: skew is read when the headers arrive', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['spa'], ['demo32']);
   const run = await runCli(['login', '--config', ws.configPath, '--json'], { cwd: ws.dir, env: ws.env });
   expect(run.status, run.stderr).toBe(0);

@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { DEMO_PASSWORD, demoUser } from '../../demo-portal/index.js';
-import { demoWorkspace, ROOT, runCli } from '../support/cli.js';
+import { ROOT, runCli } from '../support/cli.js';
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -16,7 +16,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 for (const [variant, user] of [['classic', 'demo22'], ['spa', 'demo31']] as const) {
-test(`${variant}: a failed login with --trace leaves no secret, session cookie or token in output, screenshot, trace or state dir`, async ({ portal }) => {
+test(`${variant}: a failed login with --trace leaves no secret, session cookie or token in output, screenshot, trace or state dir`, async ({ portal, demoWorkspace }) => {
   // The code is accepted, then the success check fails: password AND code were typed, and the portal issued a session.
   const ws = await demoWorkspace(portal.url, [variant], [user], (c) => {
     c.portals![variant]!.success = { selector: '#never-shown' };
@@ -56,7 +56,7 @@ test(`${variant}: a failed login with --trace leaves no secret, session cookie o
 });
 }
 
-test('a successful login prints no cookie value or token; the metadata has expiries, not values', async ({ portal }) => {
+test('a successful login prints no cookie value or token; the metadata has expiries, not values', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['spa'], ['demo23']);
   const run = await runCli(['login', '--config', ws.configPath, '--verbose'], { cwd: ws.dir, env: ws.env });
   expect(run.status, run.stderr).toBe(0);
@@ -68,7 +68,7 @@ test('a successful login prints no cookie value or token; the metadata has expir
   for (const text of [run.stdout, run.stderr, meta]) expect(text).not.toContain(token!);
 });
 
-test('killed while scrubbing the trace: the raw trace is only in a private temp folder, never in the artifacts folder', async ({ portal }) => {
+test('killed while scrubbing the trace: the raw trace is only in a private temp folder, never in the artifacts folder', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo34'], (c) => {
     c.portals!.classic!.success = { selector: '#never-shown' };
   });

@@ -6,10 +6,10 @@ import { test, expect } from '../support/fixtures.js';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CLI, demoWorkspace, runCli } from '../support/cli.js';
+import { CLI, runCli } from '../support/cli.js';
 
 for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
-  test(`${signal} during a TOTP-window wait stops within 3 s, exit 128+n, session kept`, async ({ portal }) => {
+  test(`${signal} during a TOTP-window wait stops within 3 s, exit 128+n, session kept`, async ({ portal, demoWorkspace }) => {
     // With 25 s required, the first code leaves >= 22 s of its window when the second run asks, so the second must wait.
     const ws = await demoWorkspace(portal.url, ['classic'], ['demo34'], (c) => {
       c.portals!.classic!.totp = { minSecondsLeft: 25 };

@@ -6,13 +6,13 @@ import { test, expect } from '../support/fixtures.js';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DemoVariant } from '../../demo-portal/variants.js';
-import { demoWorkspace, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 
 
 const DASHBOARD: Record<string, string> = { classic: '/classic/dashboard', boxes: '/boxes/dashboard', plain: '/plain/dashboard', skewed: '/skewed/dashboard', spa: '/spa/#/dashboard' };
 
 for (const variant of ['classic', 'boxes', 'spa', 'plain', 'skewed'] as DemoVariant[]) {
-  test(`${variant}: logs in without selectors and saves a loadable 0600 session`, async ({ portal, browser }) => {
+  test(`${variant}: logs in without selectors and saves a loadable 0600 session`, async ({ portal, browser, demoWorkspace }) => {
     const ws = await demoWorkspace(portal.url, [variant], ['demo07']);
     const run = await runCli(['login', '--config', ws.configPath, '--json'], { cwd: ws.dir, env: ws.env });
     expect(run.status, run.stderr).toBe(0);
@@ -42,7 +42,7 @@ for (const variant of ['classic', 'boxes', 'spa', 'plain', 'skewed'] as DemoVari
   });
 }
 
-test('several accounts in one run: each gets its own state file', async ({ portal }) => {
+test('several accounts in one run: each gets its own state file', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo08', 'demo10']);
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
   expect(run.status, run.stderr).toBe(0);
@@ -51,7 +51,7 @@ test('several accounts in one run: each gets its own state file', async ({ porta
   for (const name of ['demo08', 'demo10']) expect((await stat(join(ws.stateDir, `${name}.json`))).mode & 0o777).toBe(0o600);
 });
 
-test('explicit selectors in the config override detection', async ({ portal }) => {
+test('explicit selectors in the config override detection', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo09'], (config) => {
     config.portals!.classic!.selectors = { username: '#username', password: 'input[name=password]', submit: 'form button', code: 'input[name=code]', codeSubmit: 'form button' };
   });
@@ -59,7 +59,7 @@ test('explicit selectors in the config override detection', async ({ portal }) =
   expect(run.status, run.stderr).toBe(0);
 });
 
-test('storage switches: sessionStorage and IndexedDB are saved when the portal keeps tokens there', async ({ portal }) => {
+test('storage switches: sessionStorage and IndexedDB are saved when the portal keeps tokens there', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['spa'], ['demo28'], (config) => {
     config.portals!.spa!.storage = { sessionStorage: true, indexedDB: true };
   });
@@ -70,7 +70,7 @@ test('storage switches: sessionStorage and IndexedDB are saved when the portal k
   expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ [portal.url]: { demo_tab: 'signed-in' } });
 });
 
-test('storage switch off: a session-storage file from an earlier run is removed on the next successful save', async ({ portal }) => {
+test('storage switch off: a session-storage file from an earlier run is removed on the next successful save', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['spa'], ['demo35']);
   const file = join(ws.stateDir, 'demo35.session-storage.json');
   await mkdir(ws.stateDir, { recursive: true });
@@ -81,7 +81,7 @@ test('storage switch off: a session-storage file from an earlier run is removed 
   expect((await stat(join(ws.stateDir, 'demo35.json'))).mode & 0o777).toBe(0o600);
 });
 
-test('blockResources: false lets the portal load its images and fonts', async ({ portal }) => {
+test('blockResources: false lets the portal load its images and fonts', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo29'], (config) => {
     config.portals!.classic!.blockResources = false;
   });

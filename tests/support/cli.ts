@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { ConfigInput } from '../../config/schema.js';
@@ -46,17 +45,25 @@ export interface Workspace {
   artifactsDir: string;
 }
 
+/** Makes a demo workspace; the `demoWorkspace` fixture (tests/support/fixtures.ts) removes it after the test. */
+export type DemoWorkspaceFactory = (
+  baseUrl: string,
+  variants: readonly DemoVariant[],
+  users: readonly string[],
+  edit?: (config: ConfigInput) => void,
+) => Promise<Workspace>;
+
 /**
- * A temp folder with a portal-login.yaml for a running demo portal (zero
- * selectors, as a user would start). `edit` may change the config first.
+ * Fills `dir` (an empty folder) with a portal-login.yaml for a running demo
+ * portal (zero selectors, as a user would start). `edit` may change the config first.
  */
-export async function demoWorkspace(
+export async function writeDemoWorkspace(
+  dir: string,
   baseUrl: string,
   variants: readonly DemoVariant[],
   users: readonly string[],
   edit: (config: ConfigInput) => void = () => {},
 ): Promise<Workspace> {
-  const dir = await mkdtemp(join(tmpdir(), 'portal-login-e2e-'));
   const stateDir = join(dir, 'state');
   const artifactsDir = join(dir, 'artifacts');
   const setup = demoLoginSetup(baseUrl, variants, users, { stateDir, artifactsDir });

@@ -4,6 +4,7 @@
  * CSRF), the skewed clock and the spa API. Time is injected, never slept on.
  */
 import { expect, request, test, type APIRequestContext, type APIResponse } from '@playwright/test';
+import { createHash } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import {
   DEMO_PASSWORD,
@@ -72,6 +73,23 @@ async function submitCode(api: APIRequestContext, variant: string, code: string)
   return api.post(`/${variant}/totp`, { form: { _csrf: csrf, ...fields }, maxRedirects: 0 });
 }
 
+/** RFC 4648 base32 without padding, written out so the demo secrets are checked against something other than otpauth. */
+function base32(bytes: Uint8Array): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let out = '';
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(buffer >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return bits > 0 ? out + alphabet[(buffer << (5 - bits)) & 31] : out;
+}
+
 /** Full password + code login; returns the code-step response. */
 async function logIn(api: APIRequestContext, variant: string, username: string, code: string) {
   expect((await submitPassword(api, variant, username)).status()).toBe(303);
@@ -85,7 +103,11 @@ test('demo users: fixed public secrets and a helpful error for unknown names', (
   const secrets = DEMO_USERNAMES.map((name) => demoUser(name).totpSecret);
   expect(new Set(secrets).size).toBe(secrets.length);
   for (const secret of secrets.slice(1)) expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-  expect(demoUser('demo07').totpSecret).toBe(demoUser('demo07').totpSecret);
+  // Recorded values: a change to the derivation would silently invalidate every demo authenticator app entry.
+  expect(demoUser('demo07').totpSecret).toBe('KEUJJYXNUAUKHE3OBQBPWP7VEWQLI22M');
+  expect(demoUser('demo01').totpSecret).toBe('L4AATENJX4B4DITXFFHB2FKLFDR726OW');
+  // And the documented derivation, computed here without otpauth: base32(sha1('portal-login-demo:' + name)).
+  for (const name of ['demo01', 'demo07', 'demo40']) expect(demoUser(name).totpSecret, name).toBe(base32(createHash('sha1').update(`portal-login-demo:${name}`).digest()));
   expect(() => demoUser('alice')).toThrow(/Unknown demo user "alice".*demo01/);
 });
 

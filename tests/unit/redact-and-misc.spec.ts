@@ -3,6 +3,7 @@
  * classification, browser discovery, Chromium flags and exit statuses.
  */
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,40 @@ test.describe('Redactor', () => {
       expect(redactorFor(password).redact(body)).toBe(`user=alice&password=${REDACTED}`);
     });
   }
+
+  // A portal reflecting the typed password back into its page, a URL or a JSON body escapes it; each spelling is redacted.
+  const reflected: Array<[form: string, secret: string, spelled: string]> = [
+    ['HTML named entity', 'S3cret&Pass', 'S3cret&amp;Pass'],
+    ['HTML decimal entity', 'S3cret&Pass', 'S3cret&#38;Pass'],
+    ['HTML hex entity', 'S3cret&Pass', 'S3cret&#x26;Pass'],
+    ['HTML &quot;', 'S3cret"Pass', 'S3cret&quot;Pass'],
+    ['HTML &lt; &gt;', 'a<b>cdef', 'a&lt;b&gt;cdef'],
+    ['HTML upper-case hex entity', 'a<b>cdef', 'a&#x3C;b&#x3E;cdef'],
+    ['HTML apostrophe as &#39;', "it's-mine", 'it&#39;s-mine'],
+    ['HTML apostrophe as &#x27;', "it's-mine", 'it&#x27;s-mine'],
+    ['HTML apostrophe as &apos;', "it's-mine", 'it&apos;s-mine'],
+    ['DOM text node (" left as is)', 'S3cret&"Pass', 'S3cret&amp;"Pass'],
+    ['DOM attribute value (< left as is)', 'S3cret&<Pass', 'S3cret&amp;<Pass'],
+    ['URL-encoded', 'S3cret&Pass', 'S3cret%26Pass'],
+    ['URL-encoded, lower-case hex', 'S3cret/Pass', 'S3cret%2fPass'],
+    ['JSON \\u escape (HTML-safe JSON)', 'S3cret&Pass', 'S3cret\\u0026Pass'],
+    ['JSON \\u escape (ASCII-only JSON)', 'S3crét-Pass', 'S3cr\\u00e9t-Pass'],
+  ];
+  for (const [form, secret, spelled] of reflected) {
+    test(`redacts the ${form} form: ${spelled}`, () => {
+      const page = `<input value="${spelled}"> <p>${spelled}</p>`;
+      const r = redactorFor(secret);
+      expect(r.redact(page)).toBe(`<input value="${REDACTED}"> <p>${REDACTED}</p>`);
+      expect(r.leaks(page)).toBe(true);
+    });
+  }
+
+  test('a secret of letters and digits adds no extra forms; one with & adds each distinct spelling once', () => {
+    expect(redactorFor('JBSWY3DPEHPK3PXP').list()).toEqual(['JBSWY3DPEHPK3PXP']);
+    expect(redactorFor('S3cret&Pass').list().sort()).toEqual(
+      ['S3cret&Pass', 'S3cret%26Pass', 'S3cret\\u0026Pass', 'S3cret&amp;Pass', 'S3cret&#38;Pass', 'S3cret&#x26;Pass'].sort(),
+    );
+  });
 
   test('numeric codes are redacted only when not part of a longer number', () => {
     const r = redactorFor('123456');
@@ -196,9 +231,44 @@ test('EXIT_STATUS: the failures a user acts on have distinct statuses, none 0 or
   for (const [i, s] of statuses.entries()) {
     expect(Number.isInteger(s) && s > 1 && s < 126, `${codes[i]} → ${s}`).toBe(true);
   }
+  // A bug exits 1 whether it ends the run (cli/report.ts) or one account (app/login.ts).
   expect(EXIT_INTERNAL_ERROR).toBe(1);
-  expect(EXIT_STATUS.INTERNAL).toBe(EXIT_INTERNAL_ERROR); // a bug exits 1 whether it ends the run or one account
-  expect(new PortalLoginError('CAPTCHA', 'x').exitStatus).toBe(EXIT_STATUS.CAPTCHA);
+  expect(new PortalLoginError('CAPTCHA', 'x').exitStatus).toBe(7);
+});
+
+/** status per code from README.md's "Exit codes" table (`| 2 | \`USAGE\`, \`CONFIG_INVALID\` | ... |`). */
+function documentedExitStatuses(): Record<string, number> {
+  const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+  const section = readme.split(/^## Exit codes$/m)[1]?.split(/^## /m)[0] ?? '';
+  const documented: Record<string, number> = {};
+  for (const line of section.split('\n')) {
+    const row = /^\| (\d+) \| ([^|]+) \|/.exec(line);
+    if (!row) continue;
+    for (const [, code] of row[2]!.matchAll(/`([A-Z_]+)`/g)) documented[code!] = Number(row[1]);
+  }
+  return documented;
+}
+
+test('every error code\'s exit status is the one README.md documents, and the README lists no other codes', () => {
+  const documented = documentedExitStatuses();
+  expect(documented).toEqual({ ...EXIT_STATUS });
+  // Through the error boundary too: what a user sees as $? for each code.
+  const ctx = { cwd: '/', env: {}, stdin: process.stdin, out: () => {}, err: () => {}, redactor: new Redactor() };
+  for (const code of Object.keys(EXIT_STATUS) as ErrorCode[]) {
+    expect(reportThrown(ctx, new PortalLoginError(code, 'x')), code).toBe(documented[code]);
+  }
+});
+
+test('anything thrown that is not a PortalLoginError exits 1 as error [INTERNAL], also with --json', () => {
+  const thrownValues: unknown[] = [new TypeError('x is undefined'), new Error('plain'), 'a string', undefined, null, 42, { not: 'an error' }, Symbol('s')];
+  for (const thrown of thrownValues) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const ctx = { cwd: '/', env: {}, stdin: process.stdin, out: (t: string) => out.push(t), err: (t: string) => err.push(t), redactor: new Redactor() };
+    expect(reportThrown(ctx, thrown, true), String(thrown)).toBe(1);
+    expect(err.join('\n'), String(thrown)).toMatch(/^error \[INTERNAL\]: internal error: /);
+    expect(JSON.parse(out.join('\n')), String(thrown)).toMatchObject({ ok: false, error: { code: 'INTERNAL', exitStatus: 1 } });
+  }
 });
 
 test('a rejected code is retried only when the portal plainly says the code was wrong', () => {

@@ -14,14 +14,14 @@ import { offsetClock, type Clock } from '../../core/clock.js';
 import { codeForStep } from '../../totp/code.js';
 import { chooseStep } from '../../totp/freshness.js';
 import { fileStepLedger, memoryStepLedger } from '../../totp/step-ledger.js';
-import { parseTotpSecret, TOTP_DEFAULTS, type TotpSpec } from '../../totp/spec.js';
+import { resolveTotpSpec, type TotpSpec } from '../../totp/spec.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'JBSWY3DPEHPK3PXPGEZDGNBVGY3TQOJQ';
 const OTHER_SECRET = 'GEZDGNBVGY3TQOJQJBSWY3DPEHPK3PXP';
 const W = 56_666_666;
 const START = W * 30_000;
-const spec = (secret = SECRET): TotpSpec => parseTotpSecret(secret, TOTP_DEFAULTS, 'test');
+const spec = (secret = SECRET): TotpSpec => resolveTotpSpec(secret, {}, 'test');
 
 let dir: string;
 test.beforeEach(async () => {
@@ -100,8 +100,8 @@ test.describe('fileStepLedger across processes', () => {
     test.setTimeout(60_000);
     const child = `
       import { fileStepLedger } from ${JSON.stringify(join(ROOT, 'dist/totp/step-ledger.js'))};
-      import { parseTotpSecret, TOTP_DEFAULTS } from ${JSON.stringify(join(ROOT, 'dist/totp/spec.js'))};
-      const spec = parseTotpSecret(process.env.SECRET, TOTP_DEFAULTS, 'child');
+      import { resolveTotpSpec } from ${JSON.stringify(join(ROOT, 'dist/totp/spec.js'))};
+      const spec = resolveTotpSpec(process.env.SECRET, {}, 'child');
       const ledger = fileStepLedger(process.env.LEDGER_DIR);
       // Start together so the claims overlap.
       while (Date.now() < Number(process.env.START_AT)) await new Promise((r) => setTimeout(r, 5));

@@ -1,12 +1,12 @@
 /**
  * RFC 6238 Appendix B known-answer table (8 digits, 30 s period, ASCII seeds)
- * through the real path: base32 → parseTotpSecret → codeAt. Plus the window
+ * through the real path: base32 → resolveTotpSpec → codeAt. Plus the window
  * arithmetic the freshness rule depends on.
  */
 import { expect, test } from '@playwright/test';
 import { Secret } from 'otpauth';
 import { codeAt, codeForStep, secondsLeft, stepStartMs, timeStep } from '../../totp/code.js';
-import { parseTotpSecret, type TotpAlgorithm } from '../../totp/spec.js';
+import { resolveTotpSpec, type TotpAlgorithm } from '../../totp/spec.js';
 
 const SEEDS: Record<TotpAlgorithm, string> = {
   SHA1: '12345678901234567890',
@@ -28,7 +28,7 @@ const ALGORITHMS: TotpAlgorithm[] = ['SHA1', 'SHA256', 'SHA512'];
 
 function specFor(algorithm: TotpAlgorithm) {
   const base32 = Secret.fromUTF8(SEEDS[algorithm]).base32;
-  return parseTotpSecret(base32, { digits: 8, period: 30, algorithm }, 'RFC 6238 test seed');
+  return resolveTotpSpec(base32, { flags: { digits: 8, period: 30, algorithm } }, 'RFC 6238 test seed');
 }
 
 test('seeds have the RFC byte lengths (20 / 32 / 64)', () => {

@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import { PortalLoginError } from '../../core/errors.js';
 import { codeAt } from '../../totp/code.js';
-import { normalizeBase32, parseTotpSecret, TOTP_DEFAULTS, type TotpParams } from '../../totp/spec.js';
+import { normalizeBase32, resolveTotpSpec, TOTP_DEFAULTS, type TotpParams } from '../../totp/spec.js';
 
 const CLEAN = 'JBSWY3DPEHPK3PXPGEZDGNBVGY3TQOJQ'; // 20 bytes
 const SOURCE = 'ACME_TOTP_SECRET (accounts.main.totpSecretEnv)';
@@ -50,8 +50,8 @@ test.describe('base32 input', () => {
   for (const [label, input, clean] of variants) {
     test(`${label}: accepted and gives the same codes as the clean form`, () => {
       expect(normalizeBase32(input, SOURCE)).toBe(clean);
-      const messy = parseTotpSecret(input, TOTP_DEFAULTS, SOURCE);
-      const tidy = parseTotpSecret(clean, TOTP_DEFAULTS, SOURCE);
+      const messy = resolveTotpSpec(input, {}, SOURCE);
+      const tidy = resolveTotpSpec(clean, {}, SOURCE);
       expect(messy.secret.base32).toBe(tidy.secret.base32);
       for (const t of [NOW, NOW + 30_000, NOW + 60_000]) expect(codeAt(messy, t)).toBe(codeAt(tidy, t));
       expect(codeAt(messy, NOW)).toBe(TOTP.generate({ secret: Secret.fromBase32(clean), timestamp: NOW }));
@@ -61,21 +61,21 @@ test.describe('base32 input', () => {
   for (const bad of ['0', '1', '8', '9', '!']) {
     test(`"${bad}" is not base32 → SECRET_INVALID without the secret`, () => {
       const input = `${CLEAN.slice(0, 10)}${bad}${CLEAN.slice(11)}`;
-      const error = expectSecretInvalid(() => parseTotpSecret(input, TOTP_DEFAULTS, SOURCE), input);
+      const error = expectSecretInvalid(() => resolveTotpSpec(input, {}, SOURCE), input);
       expect(error.message).toMatch(/base32/);
     });
   }
 
   test('empty or blank → SECRET_INVALID', () => {
     for (const input of ['', '   ', ' - - ']) {
-      const error = expectSecretInvalid(() => parseTotpSecret(input, TOTP_DEFAULTS, SOURCE), input);
+      const error = expectSecretInvalid(() => resolveTotpSpec(input, {}, SOURCE), input);
       expect(error.message).toMatch(/empty/);
     }
   });
 
   test('too short (under 16 base32 characters = 80 bits) → SECRET_INVALID; 16 is enough', () => {
     const short = CLEAN.slice(0, 15);
-    const error = expectSecretInvalid(() => parseTotpSecret(short, TOTP_DEFAULTS, SOURCE), short);
+    const error = expectSecretInvalid(() => resolveTotpSpec(short, {}, SOURCE), short);
     expect(error.message).toMatch(/too short/);
     expect(normalizeBase32(CLEAN.slice(0, 16), SOURCE)).toBe(CLEAN.slice(0, 16));
   });
@@ -88,7 +88,7 @@ test.describe('otpauth:// URIs', () => {
 
   test('digits, period and algorithm come from the URI', () => {
     const uri = `otpauth://totp/ACME:alice@example.com?secret=${CLEAN}&issuer=ACME&digits=8&period=60&algorithm=SHA256`;
-    const spec = parseTotpSecret(uri, defaults, SOURCE);
+    const spec = resolveTotpSpec(uri, { portal: defaults }, SOURCE);
     expect({ digits: spec.digits, period: spec.period, algorithm: spec.algorithm }).toEqual({ digits: 8, period: 60, algorithm: 'SHA256' });
     expect(spec.secret.base32).toBe(CLEAN);
     const code = codeAt(spec, NOW);
@@ -97,31 +97,31 @@ test.describe('otpauth:// URIs', () => {
   });
 
   test('parameters missing from the URI fall back to the given defaults, not otpauth\'s', () => {
-    const bare = parseTotpSecret(`otpauth://totp/ACME:alice?secret=${CLEAN}`, defaults, SOURCE);
+    const bare = resolveTotpSpec(`otpauth://totp/ACME:alice?secret=${CLEAN}`, { portal: defaults }, SOURCE);
     expect({ digits: bare.digits, period: bare.period, algorithm: bare.algorithm }).toEqual(defaults);
     expect(codeAt(bare, NOW)).toBe(reference(defaults));
 
-    const some = parseTotpSecret(`otpauth://totp/ACME:alice?secret=${CLEAN}&digits=8`, defaults, SOURCE);
+    const some = resolveTotpSpec(`otpauth://totp/ACME:alice?secret=${CLEAN}&digits=8`, { portal: defaults }, SOURCE);
     expect({ digits: some.digits, period: some.period, algorithm: some.algorithm }).toEqual({ ...defaults, digits: 8 });
     expect(codeAt(some, NOW)).toBe(reference({ ...defaults, digits: 8 }));
   });
 
   test('surrounding blanks and an upper-case scheme are accepted', () => {
-    const spec = parseTotpSecret(`  OTPAUTH://totp/ACME:alice?secret=${CLEAN}&period=60 \n`, defaults, SOURCE);
+    const spec = resolveTotpSpec(`  OTPAUTH://totp/ACME:alice?secret=${CLEAN}&period=60 \n`, { portal: defaults }, SOURCE);
     expect(spec.period).toBe(60);
     expect(codeAt(spec, NOW)).toBe(reference({ ...defaults, period: 60 }));
   });
 
   test('an HOTP URI is rejected', () => {
     const uri = `otpauth://hotp/ACME:alice?secret=${CLEAN}&counter=3`;
-    const error = expectSecretInvalid(() => parseTotpSecret(uri, defaults, SOURCE), CLEAN);
+    const error = expectSecretInvalid(() => resolveTotpSpec(uri, { portal: defaults }, SOURCE), CLEAN);
     expect(error.message).toMatch(/HOTP/);
   });
 
   for (const algorithm of ['SHA3-256', 'MD5', 'sha224']) {
     test(`unsupported algorithm ${algorithm} → SECRET_INVALID naming it, with a hint listing SHA1/SHA256/SHA512`, () => {
       const uri = `otpauth://totp/ACME:alice?secret=${CLEAN}&algorithm=${algorithm}`;
-      const error = expectSecretInvalid(() => parseTotpSecret(uri, defaults, SOURCE), CLEAN);
+      const error = expectSecretInvalid(() => resolveTotpSpec(uri, { portal: defaults }, SOURCE), CLEAN);
       expect(error.message).toContain(`uses algorithm ${algorithm}, which portal-login does not support`);
       expect(error.hint).toContain('Supported algorithms: SHA1, SHA256, SHA512.');
     });
@@ -129,12 +129,12 @@ test.describe('otpauth:// URIs', () => {
 
   test('a secret that ended up after algorithm= is not repeated', () => {
     const uri = `otpauth://totp/ACME:alice?digits=6&algorithm=${CLEAN}`;
-    const error = expectSecretInvalid(() => parseTotpSecret(uri, defaults, SOURCE), CLEAN);
+    const error = expectSecretInvalid(() => resolveTotpSpec(uri, { portal: defaults }, SOURCE), CLEAN);
     expect(error.message).toContain('uses an unreadable algorithm');
   });
 
   test('lower-case algorithm names are accepted', () => {
-    const spec = parseTotpSecret(`otpauth://totp/ACME:alice?secret=${CLEAN}&algorithm=sha512`, TOTP_DEFAULTS, SOURCE);
+    const spec = resolveTotpSpec(`otpauth://totp/ACME:alice?secret=${CLEAN}&algorithm=sha512`, {}, SOURCE);
     expect(spec.algorithm).toBe('SHA512');
     expect(codeAt(spec, NOW)).toBe(reference({ ...TOTP_DEFAULTS, algorithm: 'SHA512' }));
   });
@@ -149,7 +149,7 @@ test.describe('otpauth:// URIs', () => {
   ];
   for (const [label, uri] of malformed) {
     test(`malformed URI (${label}) → SECRET_INVALID without the secret`, () => {
-      const error = expectSecretInvalid(() => parseTotpSecret(uri, defaults, SOURCE), CLEAN);
+      const error = expectSecretInvalid(() => resolveTotpSpec(uri, { portal: defaults }, SOURCE), CLEAN);
       expect(error.message).toMatch(/otpauth URI/);
     });
   }
