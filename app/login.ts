@@ -91,7 +91,7 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
       timeoutMs: options.timeoutMs,
     });
     const paths = sessionPaths(options.stateDir, account.name);
-    const meta = await persist(page, context, account, paths);
+    const meta = await persist(page, context, account, paths, options.redactor);
     // The session is saved: the login has succeeded. The trace (kept only for failures) is dropped, and failing to stop it changes nothing.
     if (options.trace) await context.tracing.stop().catch((error: unknown) => log.debug(`Trace discarded; stopping it failed: ${firstLine(error)}`));
     log.debug(`Success checks passed; ${meta.cookies.length} cookie(s), ${meta.localStorageKeys.length} localStorage key(s) saved.`);
@@ -114,12 +114,13 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
   }
 }
 
-async function persist(page: Page, context: BrowserContext, account: ResolvedAccount, paths: ReturnType<typeof sessionPaths>) {
+async function persist(page: Page, context: BrowserContext, account: ResolvedAccount, paths: ReturnType<typeof sessionPaths>, redactor: Redactor) {
   const state = (await context.storageState({ indexedDB: account.portal.storage.indexedDB })) as StorageState;
   const savedSessionStorage = account.portal.storage.sessionStorage
     ? { [new URL(page.url()).origin]: await page.evaluate((): Record<string, string> => Object.fromEntries(Object.entries(window.sessionStorage))) }
     : undefined;
-  const meta = describeSession(account.name, account.portalName, state, new Date());
+  // Cookie names and storage keys that echo a secret are redacted in the metadata file too.
+  const meta = describeSession(account.name, account.portalName, state, new Date(), redactor);
   await saveSession(paths, state, meta, savedSessionStorage);
   return meta;
 }
