@@ -1,6 +1,21 @@
 /** The demo portal's variants: one path prefix each on the same server. */
 
-export type DemoVariant = 'classic' | 'boxes' | 'spa' | 'plain' | 'skewed' | 'captcha';
+export type DemoVariant =
+  | 'classic'
+  | 'boxes'
+  | 'spa'
+  | 'plain'
+  | 'skewed'
+  | 'captcha'
+  | 'idfirst'
+  | 'allinone'
+  | 'inline'
+  | 'autosubmit'
+  | 'sso'
+  | 'trust'
+  | 'choice'
+  | 'conflict'
+  | 'notice';
 
 export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'classic',
@@ -9,6 +24,15 @@ export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'plain',
   'skewed',
   'captcha',
+  'idfirst',
+  'allinone',
+  'inline',
+  'autosubmit',
+  'sso',
+  'trust',
+  'choice',
+  'conflict',
+  'notice',
 ]);
 
 /**
@@ -22,6 +46,15 @@ export const CLOCK_SKEW_MS: Readonly<Record<DemoVariant, number>> = Object.freez
   plain: 0,
   skewed: 45_000,
   captcha: 0,
+  idfirst: 0,
+  allinone: 0,
+  inline: 0,
+  autosubmit: 0,
+  sso: 0,
+  trust: 0,
+  choice: 0,
+  conflict: 0,
+  notice: 0,
 });
 
 export function isDemoVariant(value: string): value is DemoVariant {
