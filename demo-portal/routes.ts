@@ -26,6 +26,15 @@ import { revealRoutes } from './variants/reveal.js';
 import { sameformRoutes } from './variants/sameform.js';
 import { shadowRoutes } from './variants/shadow.js';
 import { xframeRoutes } from './variants/xframe.js';
+import { allinoneRoutes } from './variants/allinone.js';
+import { autosubmitRoutes } from './variants/autosubmit.js';
+import { choiceRoutes } from './variants/choice.js';
+import { conflictRoutes } from './variants/conflict.js';
+import { idfirstRoutes } from './variants/idfirst.js';
+import { inlineRoutes } from './variants/inline.js';
+import { noticeRoutes } from './variants/notice.js';
+import { ssoRoutes } from './variants/sso.js';
+import { trustRoutes } from './variants/trust.js';
 
 export interface RouteContext {
   state: PortalState;
@@ -38,6 +47,19 @@ export interface RouteContext {
 export type Handler = (ctx: RouteContext) => void | Promise<void>;
 
 const FORM_VARIANTS: readonly FormVariant[] = ['classic', 'boxes', 'plain', 'skewed'];
+
+/** The multi-screen variants, one file and one route function each (demo-portal/variants/). */
+const SCREEN_VARIANTS: ReadonlyArray<() => Array<[string, Handler]>> = [
+  idfirstRoutes,
+  allinoneRoutes,
+  inlineRoutes,
+  autosubmitRoutes,
+  ssoRoutes,
+  trustRoutes,
+  choiceRoutes,
+  conflictRoutes,
+  noticeRoutes,
+];
 
 function formRoutes(variant: FormVariant): Array<[string, Handler]> {
   const wrap =
@@ -73,6 +95,7 @@ export function buildRoutes(): ReadonlyMap<string, Handler> {
   return new Map<string, Handler>([
     ['GET /', ({ res }) => sendHtml(res, 200, indexPage(landingLinks))],
     ...FORM_VARIANTS.flatMap(formRoutes),
+    ...SCREEN_VARIANTS.flatMap((routes) => routes()),
     ...staticRoutes(),
     // The probe URL: is this cookie session still logged in?
     [

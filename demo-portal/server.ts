@@ -10,6 +10,7 @@ import { notFoundPage } from './pages/common.js';
 import { buildRoutes, type Handler } from './routes.js';
 import { PortalState } from './sessions.js';
 import { CLOCK_SKEW_MS, isDemoVariant } from './variants.js';
+import type { TrustAnswer, VerifyMethod } from './variants/state.js';
 
 export interface DemoPortalOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -30,6 +31,12 @@ export interface DemoPortal {
   staticHits(): number;
   /** Password submissions received for that user. */
   loginAttempts(username: string): number;
+  /** Times the sso variant's "Sign in with Google" page was opened. */
+  ssoHits(): number;
+  /** That user's last answer to the trust variant's "Trust this device?". */
+  trustChoice(username: string): TrustAnswer | undefined;
+  /** The verification method that user last picked on the choice variant. */
+  chosenMethod(username: string): VerifyMethod | undefined;
 }
 
 /** Clock skew of the variant a path belongs to (first path segment). */
@@ -92,6 +99,9 @@ export function startDemoPortal(options: DemoPortalOptions = {}): Promise<DemoPo
         submittedCodes: (username) => [...(state.peekUser(username)?.submittedCodes ?? [])],
         staticHits: () => state.staticHits,
         loginAttempts: (username) => state.peekUser(username)?.loginAttempts ?? 0,
+        ssoHits: () => state.screenVariants.ssoHits,
+        trustChoice: (username) => state.screenVariants.trustAnswers.get(username),
+        chosenMethod: (username) => state.screenVariants.chosenMethods.get(username),
       });
     });
   });

@@ -3,6 +3,7 @@
  * level, so every test can start its own portal and reuse the same user names.
  */
 import { randomBytes } from 'node:crypto';
+import { ScreenVariantsState } from './variants/state.js';
 
 /** What the server remembers about one submitted username. */
 export interface UserRecord {
@@ -78,11 +79,14 @@ export class PortalState {
   readonly sessions: TokenStore<string>;
   /** Image/font requests served, to prove the client blocks them. */
   staticHits = 0;
+  /** Logins in progress and recorded answers of the multi-screen variants (demo-portal/variants/). */
+  readonly screenVariants: ScreenVariantsState;
 
   constructor(readonly now: () => number) {
     this.pending = new TokenStore(now, PENDING_TTL_SECONDS * 1000);
     this.interim = new TokenStore(now, PENDING_TTL_SECONDS * 1000);
     this.sessions = new TokenStore(now, SESSION_TTL_SECONDS * 1000);
+    this.screenVariants = new ScreenVariantsState(new TokenStore(now, PENDING_TTL_SECONDS * 1000));
   }
 
   /** The record for any submitted name, created on first use (unknown names included). */

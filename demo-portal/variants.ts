@@ -14,7 +14,16 @@ export type DemoVariant =
   | 'frame'
   | 'xframe'
   | 'shadow'
-  | 'digits';
+  | 'digits'
+  | 'idfirst'
+  | 'allinone'
+  | 'inline'
+  | 'autosubmit'
+  | 'sso'
+  | 'trust'
+  | 'choice'
+  | 'conflict'
+  | 'notice';
 
 export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'classic',
@@ -30,6 +39,15 @@ export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'xframe',
   'shadow',
   'digits',
+  'idfirst',
+  'allinone',
+  'inline',
+  'autosubmit',
+  'sso',
+  'trust',
+  'choice',
+  'conflict',
+  'notice',
 ]);
 
 /**
@@ -50,6 +68,15 @@ export const CLOCK_SKEW_MS: Readonly<Record<DemoVariant, number>> = Object.freez
   xframe: 0,
   shadow: 0,
   digits: 0,
+  idfirst: 0,
+  allinone: 0,
+  inline: 0,
+  autosubmit: 0,
+  sso: 0,
+  trust: 0,
+  choice: 0,
+  conflict: 0,
+  notice: 0,
 });
 
 export function isDemoVariant(value: string): value is DemoVariant {

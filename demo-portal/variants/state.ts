@@ -1,0 +1,39 @@
+/**
+ * What the multi-screen variants (demo-portal/variants/*) remember per portal:
+ * logins part-way through their screens, and the answers tests read back
+ * through DemoPortal (sso hits, trust answers, chosen methods).
+ */
+import type { TokenStore } from '../sessions.js';
+
+/** The screen a login in progress is waiting on. */
+export type LoginStep = 'code' | 'choose' | 'sms-sent' | 'email-sent' | 'trust' | 'conflict';
+export type TrustAnswer = 'yes' | 'no';
+export type VerifyMethod = 'totp' | 'sms' | 'email';
+
+/** A login whose password was accepted; `step` moves on as screens are answered. */
+export interface StepLogin {
+  username: string;
+  /** The variant that started it; a login cannot be finished on another one. */
+  variant: string;
+  step: LoginStep;
+}
+
+/** The last code POST a rate limiter let through for one login token. */
+export interface CodePost {
+  username: string;
+  atMs: number;
+}
+
+export class ScreenVariantsState {
+  /** Code POSTs let through, by login token; kept after the login ends so a late double submit is still limited. */
+  readonly codePosts = new Map<string, CodePost>();
+  /** Requests to the sso variant's fake "Sign in with Google" page. */
+  ssoHits = 0;
+  /** Last answer to "Trust this device?" per username. */
+  readonly trustAnswers = new Map<string, TrustAnswer>();
+  /** Last verification method picked on the choice variant, per username. */
+  readonly chosenMethods = new Map<string, VerifyMethod>();
+
+  /** `logins` is built by PortalState, so this module needs no runtime import of it. */
+  constructor(readonly logins: TokenStore<StepLogin>) {}
+}
