@@ -8,6 +8,7 @@
 import { expect, request, test, type APIRequestContext, type APIResponse, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import { DEMO_PASSWORD, DEMO_VARIANTS, demoUser, loginUrl, startDemoPortal, type DemoPortal, type DemoVariant } from '../../demo-portal/index.js';
+import { demoLoginSetup } from '../../demo-portal/login-config.js';
 import { htmlForms, submitForm } from '../support/html-forms.js';
 
 /** 10 s into a 30 s TOTP step. */
@@ -64,6 +65,10 @@ const NEW_VARIANTS = ['idfirst', 'allinone', 'inline', 'autosubmit', 'sso', 'tru
 
 it('every new variant is listed, starts at /<name>/login and answers its own dashboard only when signed in', async ({ demo }) => {
   expect(DEMO_VARIANTS).toEqual(expect.arrayContaining([...NEW_VARIANTS]));
+  const { portals } = demoLoginSetup(demo.portal.url, NEW_VARIANTS, ['demo'], { stateDir: 's', artifactsDir: 'a' }).config;
+  for (const variant of NEW_VARIANTS) {
+    expect(portals?.[variant]?.success, variant).toEqual({ url: '/dashboard$', probeUrl: `${demo.portal.url}/api/me` });
+  }
   for (const variant of NEW_VARIANTS) {
     expect(loginUrl(demo.portal, variant)).toBe(`${demo.portal.url}/${variant}/login`);
     expect((await demo.api.get(`/${variant}/login`)).status(), variant).toBe(200);
