@@ -309,7 +309,7 @@ export function scanFrame(request: ScanRequest): FrameScan {
     ];
     const clickable = everything.filter((el) => el.matches('button, a[href], [role=button], [role=radio], [role=option], [role=link], label, input[type=radio]') && visible(el));
     for (const [method, pattern] of METHOD) {
-      const option = clickable.find((el) => pattern.test(words(el.matches('input') ? hintOf(el) : ownText(el))) && !closestAcross(el, `[${TAG_ATTR}^=choice-]`));
+      const option = clickable.find((el) => pattern.test(el.matches('input') ? hintOf(el) : buttonText(el)) && !closestAcross(el, `[${TAG_ATTR}^=choice-]`));
       if (option) {
         tag(option, `choice-${method}`);
         choices.push(method);

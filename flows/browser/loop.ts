@@ -210,10 +210,10 @@ async function awaitAnswer(input: LoopInput, network: NetworkWatch, mark: number
     if (answer) {
       messageSince ??= Date.now();
       if (quiet || Date.now() - messageSince >= MESSAGE_GRACE_MS) return view;
-    } else if (moved && quiet && (kinds !== '' || view.quietMs >= 4 * SETTLE_MS)) {
-      return view;
-    } else if (!moved && network.pending() === 0 && view.quietMs >= NOTHING_HAPPENED_MS) {
-      return view;
+    } else if (moved && kinds === '' && quiet && view.quietMs >= 4 * SETTLE_MS) {
+      return view; // somewhere with nothing to fill: the caller checks whether that is logged in
+    } else if (kinds === beforeKinds && network.pending() === 0 && view.quietMs >= NOTHING_HAPPENED_MS) {
+      return view; // the same screen again and no message (a toast may still be on its way until then)
     } else if (!moved && network.pending() === 0 && view.quietMs >= 3 * SETTLE_MS && answerOf(view.messages)) {
       return view; // the same message again, rewritten with the same text: the answer to this submit
     }
