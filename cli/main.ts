@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { PortalLoginError } from '../core/errors.js';
+import { DEMO_VARIANTS } from '../demo-portal/variants.js';
 import { TOTP_DEFAULTS } from '../totp/defaults.js';
 import { processContext, type CliContext } from './context.js';
 import { launchEarly } from './early-browser.js';
@@ -7,6 +8,9 @@ import { reportThrown } from './report.js';
 import { stopOnSignals } from './signals.js';
 
 const DEFAULT_CONFIG = 'portal-login.yaml';
+
+/** Every demo variant a login can pass (the captcha one exists to fail). */
+const LOGIN_VARIANTS = DEMO_VARIANTS.filter((v) => v !== 'captcha');
 
 /** yargs coercion: a number within [min, max] (whole when `integer`), else a usage error naming the option. */
 function numberIn(option: string, min: number, max: number, integer = false) {
@@ -44,7 +48,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       .command('demo', 'Start the embedded demo portal and log a demo account in, headless', (y) =>
         y.options({
           ...browserOptions,
-          variant: { choices: ['classic', 'boxes', 'spa', 'plain', 'skewed'] as const, default: 'classic' as const, describe: 'Which demo portal style to log into' },
+          variant: { choices: LOGIN_VARIANTS, default: 'classic' as const, describe: 'Which demo portal style to log into' },
           user: { type: 'string', default: 'demo', describe: 'Demo user (demo, demo01..demo40)' },
           'state-dir': { type: 'string', default: '.portal-login/state', describe: 'Where sessions are saved' },
           'artifacts-dir': { type: 'string', default: '.portal-login/artifacts', describe: 'Where failure screenshots/traces go' },
@@ -61,6 +65,18 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
             'state-dir': { type: 'string', describe: 'Override the config\'s stateDir' },
             'artifacts-dir': { type: 'string', describe: 'Override the config\'s artifactsDir' },
           }), (args) => run(async () => (await import('./commands/login.js')).loginCommand({ ...args, accounts: args.accounts.map(String) }, ctx))())
+      .command('inspect [url]', 'Show what detection finds on each login screen (no code is entered), with an annotated screenshot', (y) =>
+        y
+          .positional('url', { type: 'string', describe: 'Login page to inspect (default: the --account portal\'s loginUrl)' })
+          .options({
+            headed: browserOptions.headed,
+            timeout: browserOptions.timeout,
+            json: browserOptions.json,
+            verbose: browserOptions.verbose,
+            account: { type: 'string', describe: 'Walk this account\'s login up to the code screen (its username and password are submitted; no code)' },
+            config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file, with --account' },
+            'artifacts-dir': { type: 'string', describe: 'Where the screenshots go (default: the config\'s artifactsDir, else .portal-login/artifacts)' },
+          }), (args) => run(async () => (await import('./commands/inspect.js')).inspectCommand(args, ctx))())
       .command('totp [secret]', 'Print the current TOTP code and the seconds left', (y) =>
         y
           .positional('secret', { type: 'string', describe: 'Base32 secret or otpauth://totp/ URI (omit to read stdin or be prompted)' })
@@ -72,7 +88,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
             algorithm: { choices: ['SHA1', 'SHA256', 'SHA512'] as const, describe: `HMAC algorithm (default ${TOTP_DEFAULTS.algorithm})` },
             json: { type: 'boolean', default: false, describe: 'Print {code, secondsLeft, ...} as JSON' },
           }), (args) => run(async () => (await import('./commands/totp.js')).totpCommand(args, ctx))())
-      .demandCommand(1, 'Name a command: demo, demo-portal, login or totp (see --help).')
+      .demandCommand(1, 'Name a command: demo, demo-portal, login, inspect or totp (see --help).')
       .strict()
       .fail((message, error) => {
         // yargs reports its own parse/coerce problems as YError: those are usage errors; ours and bugs pass through.

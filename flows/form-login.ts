@@ -44,7 +44,8 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
   return { skewMs, codesSubmitted: state.codesSubmitted };
 }
 
-async function openLoginPage(input: FormLoginInput): Promise<number> {
+/** Opens the login page under the run's timeouts; returns the portal's clock offset (ms). Also used by inspect. */
+export async function openLoginPage(input: Pick<FormLoginInput, 'page' | 'portal' | 'portalRef' | 'timeoutMs'>): Promise<number> {
   const { page, portal, portalRef } = input;
   // Clicks, fills and waits obey --timeout too, not Playwright's default 30 s.
   page.setDefaultTimeout(input.timeoutMs);

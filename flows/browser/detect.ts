@@ -284,7 +284,11 @@ export function scanFrame(request: ScanRequest): FrameScan {
 
   const found = (els: HTMLInputElement[], name: string, explicitKey: 'submit' | 'codeSubmit'): FieldFound | undefined => {
     if (els.length === 0) return undefined;
-    els.forEach((el, i) => tag(el, els.length > 1 ? `${name}-${i}` : name));
+    els.forEach((el, i) => {
+      tag(el, els.length > 1 ? `${name}-${i}` : name);
+      // What detection read there, for inspect: the words that made it this field.
+      el.setAttribute(`${TAG_ATTR}-read`, hintOf(el).replace(/\s+/g, ' ').trim().slice(0, 60));
+    });
     const submit = submitFor(els[els.length - 1]!, explicitKey);
     const submitTag = `${name}-submit`;
     if (submit) {

@@ -7,7 +7,7 @@ export interface ChosenElement {
   roles: string[];
   /** A CSS selector for it, to put in the config if detection chose wrong. */
   selector: string;
-  /** Its visible text or label (never a field's value). */
+  /** A control's visible text, or the words detection read for a field (never a field's value). */
   text: string;
 }
 
@@ -25,7 +25,7 @@ export async function outlineChosen(frame: Frame): Promise<ChosenElement[]> {
         if (roles.length > 0) {
           const name = el.getAttribute('name');
           const selector = el.id ? `#${CSS.escape(el.id)}` : name ? `${el.localName}[name="${name}"]` : `${el.localName}${[...el.classList].slice(0, 2).map((c) => `.${CSS.escape(c)}`).join('')}`;
-          const label = el instanceof HTMLInputElement ? [...(el.labels ?? [])].map((l) => l.textContent ?? '').join(' ') || el.getAttribute('aria-label') || el.name : (el as HTMLElement).innerText;
+          const label = el instanceof HTMLInputElement ? `read as: ${el.getAttribute(`${attr}-read`) || '(no words; by position)'}` : (el as HTMLElement).innerText;
           found.push({ roles, selector, text: (label ?? '').replace(/\s+/g, ' ').trim().slice(0, 60) });
           const rect = el.getBoundingClientRect();
           const box = document.createElement('div');
