@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { selectorProblem } from './selector-syntax.js';
 import { DEFAULT_MIN_SECONDS_LEFT, TOTP_DEFAULTS } from '../totp/defaults.js';
 
 /**
@@ -11,7 +12,14 @@ const ENV_VAR_NAME_MESSAGE =
   'must be the NAME of the environment variable that holds the secret (letters, digits and _, not starting with a digit), not the secret itself; put the secret in .env or the environment';
 const envVarName = z.string({ error: ENV_VAR_NAME_MESSAGE }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, ENV_VAR_NAME_MESSAGE);
 
-const cssSelector = z.string().min(1);
+/** A Playwright selector (CSS, text=, role=, xpath=, `>>` chains into frames); detection and success checks use the same engine. */
+const cssSelector = z
+  .string()
+  .min(1)
+  .superRefine((selector, ctx) => {
+    const problem = selectorProblem(selector);
+    if (problem) ctx.addIssue({ code: 'custom', message: `is not a Playwright selector: it ${problem}; e.g. "#username", "input[name=otp]", "text=Sign in" or "role=button[name='Log in']"` });
+  });
 
 /**
  * Only web pages: a `file:` or `javascript:` URL would put local files or

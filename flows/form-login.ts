@@ -37,11 +37,33 @@ export interface FormLoginResult {
  */
 export async function formLogin(input: FormLoginInput): Promise<FormLoginResult> {
   const { page, log } = input;
+  await checkSelectors(input);
   const skewMs = await openLoginPage(input);
   if (skewMs !== 0) log.warn(`The portal's clock is ${(skewMs / 1000).toFixed(1)} s ${skewMs > 0 ? 'ahead of' : 'behind'} this machine's; codes are generated on the portal's clock. Check NTP on this machine.`);
   log.debug(`Opened ${shownUrl(page)}; portal clock offset ${skewMs} ms.`);
   const state = await runScreenLoop({ ...input, codes: input.codeSource(skewMs) });
   return { skewMs, codesSubmitted: state.codesSubmitted };
+}
+
+/**
+ * The browser's own verdict on the configured selectors, on the blank page
+ * before the portal is opened: the config check at load catches typos, this
+ * catches CSS the browser rejects, so a bad selector never costs a login attempt.
+ */
+export async function checkSelectors(input: Pick<FormLoginInput, 'page' | 'portal' | 'portalRef'>): Promise<void> {
+  const configured: Array<[string, string | undefined]> = [
+    ...Object.entries(input.portal.selectors).map(([key, value]) => [`selectors.${key}`, value] as [string, string | undefined]),
+    ['success.selector', input.portal.success.selector],
+  ];
+  for (const [key, selector] of configured) {
+    if (!selector) continue;
+    await input.page.locator(selector).count().catch((error: unknown) => {
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^locator\.count: /, '');
+      throw new PortalLoginError('CONFIG_INVALID', `${input.portalRef}.${key} = "${selector}" is not a valid selector: ${reason}`, {
+        hint: 'Selectors are Playwright selectors: CSS ("#username", "input[name=otp]"), text=…, role=…, or a ">>" chain into a frame. Run "portal-login inspect" to see what detection picks.',
+      });
+    });
+  }
 }
 
 /** Opens the login page under the run's timeouts; returns the portal's clock offset (ms). Also used by inspect. */

@@ -7,7 +7,7 @@ import type { Redactor } from '../core/redact.js';
 import { runScreenLoop } from './browser/loop.js';
 import { outlineChosen, removeOutlines, type ChosenElement } from './browser/outline.js';
 import type { Action } from './browser/steps.js';
-import { openLoginPage } from './form-login.js';
+import { checkSelectors, openLoginPage } from './form-login.js';
 import { shownUrl } from './page-url.js';
 
 export interface InspectInput {
@@ -56,6 +56,7 @@ const NO_CODES: CodeSource = {
  */
 export async function inspectLogin(input: InspectInput): Promise<InspectResult> {
   const { page } = input;
+  await checkSelectors(input);
   await openLoginPage(input);
   const screens: InspectedScreen[] = [];
   const state = await runScreenLoop({

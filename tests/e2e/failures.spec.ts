@@ -150,3 +150,14 @@ test('a state dir that cannot be written: exit 11 before the portal is touched, 
   expect(run.stderr).not.toContain('internal error');
   expect(portal.loginAttempts('demo30')).toBe(0);
 });
+
+test('a selector the browser rejects is CONFIG_INVALID (exit 2) naming the key, before the portal is contacted', async ({ portal, demoWorkspace }) => {
+  const ws = await demoWorkspace(portal.url, ['classic'], ['demo16'], (c) => {
+    c.portals!.classic!.selectors = { username: 'input:nth-child(x)' };
+  });
+  const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
+  expect(run.status, run.stderr).toBe(2);
+  expect(run.stderr).toContain('error [CONFIG_INVALID]');
+  expect(run.stderr).toContain('portals.classic.selectors.username = "input:nth-child(x)" is not a valid selector');
+  expect(portal.loginAttempts('demo16')).toBe(0);
+});

@@ -288,3 +288,25 @@ accounts:
     expect(error.message, url).toContain('  - portals.acme.success.probeUrl: must be an http:// or https:// URL');
   }
 });
+
+test('selectors are checked as Playwright selectors when the config loads; a bad one is CONFIG_INVALID naming the key', async () => {
+  const withSelectors = (selectors: Record<string, string>, successSelector?: string) =>
+    validateConfig({ portals: { acme: { loginUrl: 'https://a.example/', selectors, success: successSelector ? { selector: successSelector } : { url: 'x' } } }, accounts: {} }, 'inline.yaml');
+  for (const good of ['#username', 'input[name="otp"]', 'text=Sign in', "role=button[name='Log in']", 'iframe#login >> internal:control=enter-frame >> #user', 'css=form >> nth=0', '//input[@name="u"]']) {
+    expect(() => withSelectors({ username: good }), good).not.toThrow();
+  }
+  const bad: Array<[string, string, RegExp]> = [
+    ['username', 'input[name="user"', /portals\.acme\.selectors\.username: is not a Playwright selector: it has an unclosed "\["/],
+    ['code', 'input[name="otp]', /selectors\.code: .*unclosed " quote/],
+    ['submit', 'form >> ', /selectors\.submit: .*empty part around ">>"/],
+    ['password', 'xpth=//input', /selectors\.password: .*unknown selector engine "xpth="/],
+    ['error', 'div.error)', /selectors\.error: .*unmatched "\)"/],
+  ];
+  for (const [key, selector, message] of bad) {
+    const error = await failure(() => withSelectors({ [key]: selector }));
+    expect(error.code, selector).toBe('CONFIG_INVALID');
+    expect(error.message, selector).toMatch(message);
+  }
+  const success = await failure(() => withSelectors({}, 'text='));
+  expect(success.message).toMatch(/portals\.acme\.success\.selector: .*nothing after "text="/);
+});
