@@ -9,12 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { runCli } from '../support/cli.js';
 
 /** A one-page portal on loopback answering every request with `status`, a login form and the given Date header. */
-async function hostilePortal(status: number, date: Date): Promise<{ url: string; server: Server; posts: () => number }> {
+async function hostilePortal(status: number, date: Date, extra = ''): Promise<{ url: string; server: Server; posts: () => number }> {
   let posts = 0;
   const server = createServer((req, res) => {
     if (req.method === 'POST') posts += 1;
     res.writeHead(status, { 'Content-Type': 'text/html', Date: date.toUTCString() });
-    res.end('<form method="post"><input name="username"><input name="password" type="password"><button>Sign in</button></form>');
+    res.end(`<form method="post"><input name="username"><input name="password" type="password"><button>Sign in</button></form>${extra}`);
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, posts: () => posts };
@@ -59,4 +59,17 @@ test('the spa variant (clock matching ours) gets no skew warning: skew is read w
   expect(run.status, run.stderr).toBe(0);
   expect(run.stderr).not.toContain("portal's clock");
   expect((JSON.parse(run.stdout) as { accounts: Array<{ clockSkewMs: number }> }).accounts[0]!.clockSkewMs).toBe(0);
+});
+
+test('a page whose script blocks the browser right after loading ends as TIMEOUT (its scan has a deadline), not a hang', async ({ portal, demoWorkspace }) => {
+  // The loop never returns control: every in-page scan would wait forever without its own deadline.
+  const hostile = await hostilePortal(200, new Date(), '<script>addEventListener("DOMContentLoaded", () => setTimeout(() => { for (;;) {} }, 0));</script>');
+  const ws = await demoWorkspace(portal.url, ['classic'], ['demo31'], (c) => {
+    c.portals!.classic!.loginUrl = `${hostile.url}/login`;
+  });
+  const run = await runCli(['login', '--config', ws.configPath, '--timeout', '3'], { cwd: ws.dir, env: ws.env });
+  hostile.server.close();
+  expect(run.status, run.stderr).toBe(9);
+  expect(run.stderr).toMatch(/error \[TIMEOUT\]: (The page stopped answering|A browser step timed out)/);
+  expect(hostile.posts()).toBe(0);
 });
