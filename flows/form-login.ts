@@ -1,27 +1,13 @@
-import type { BrowserContext, Page, Response } from 'playwright';
+import type { Response } from 'playwright';
 import { shownUrl } from './page-url.js';
 import type { CodeSource } from '../codes/code-source.js';
-import type { PortalConfig } from '../config/schema.js';
 import { PortalLoginError } from '../core/errors.js';
-import type { Logger } from '../core/log.js';
-import type { Redactor } from '../core/redact.js';
 import { MAX_BELIEVED_SKEW_MS, measureSkew } from './clock-skew.js';
-import { runScreenLoop } from './browser/loop.js';
+import { runScreenLoop, type LoginPageInput } from './browser/loop.js';
 
-export interface FormLoginInput {
-  page: Page;
-  context: BrowserContext;
-  portal: PortalConfig;
-  /** Where the portal is defined, for error messages: e.g. "portal-login.yaml: portals.pocketful". */
-  portalRef: string;
-  username: string;
-  password: string;
+export interface FormLoginInput extends LoginPageInput {
   /** Builds the code source once the portal's clock offset (ms) is known. */
   codeSource: (portalClockOffsetMs: number) => CodeSource;
-  redactor: Redactor;
-  log: Logger;
-  /** Per-step timeout (ms). */
-  timeoutMs: number;
 }
 
 export interface FormLoginResult {

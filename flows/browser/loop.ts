@@ -13,7 +13,8 @@ import { watchNetwork, type NetworkWatch } from './network-watch.js';
 import { kindsOf, setBaseline, viewPage, type PageView, type ScreenKind } from './page-view.js';
 import { act, type Action } from './steps.js';
 
-export interface LoopInput {
+/** The login's page and who logs in: what the loop and the flows around it share. */
+export interface LoginPageInput {
   page: Page;
   context: BrowserContext;
   portal: PortalConfig;
@@ -21,11 +22,14 @@ export interface LoopInput {
   portalRef: string;
   username: string;
   password: string;
-  codes: CodeSource;
   redactor: Redactor;
   log: Logger;
   /** Per-step timeout (ms). */
   timeoutMs: number;
+}
+
+export interface LoopInput extends LoginPageInput {
+  codes: CodeSource;
   /** Told about every screen before it is acted on (inspect prints and outlines them). */
   onScreen?: (view: PageView, step: Action) => Promise<void>;
   /** Stop before the first code is entered, or (with no credentials to give) before anything is typed (inspect). */

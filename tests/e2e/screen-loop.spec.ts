@@ -28,6 +28,7 @@ const LOGS_IN: Array<[DemoVariant, string]> = [
   ['allinone', 'username, password and code on one page, submitted once'],
   ['inline', 'the code page as the 200 answer to the password POST'],
   ['autosubmit', 'six boxes that submit by themselves at the sixth digit'],
+  ['digits', 'six boxes posted as d1..d6'],
   ['bare', 'no <form>, unlinked labels, "Client Code", camelCase names, a type=password code field'],
   ['frame', 'the login inside a same-origin iframe'],
   ['xframe', 'the login inside an iframe from another origin'],

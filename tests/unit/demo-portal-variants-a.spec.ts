@@ -5,34 +5,13 @@
  * browser, a person using explicit selectors can log in to every one.
  * The portal clock is injected (T0), never slept on.
  */
-import { expect, request, test, type APIRequestContext, type APIResponse, type Page } from '@playwright/test';
+import { expect, request, type APIRequestContext, type APIResponse, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
-import { DEMO_PASSWORD, DEMO_VARIANTS, demoUser, loginUrl, startDemoPortal, type DemoPortal, type DemoVariant } from '../../demo-portal/index.js';
+import { DEMO_PASSWORD, DEMO_VARIANTS, demoUser, loginUrl, type DemoVariant } from '../../demo-portal/index.js';
 import { demoLoginSetup } from '../../demo-portal/login-config.js';
 import { htmlForms, submitForm } from '../support/html-forms.js';
+import { it, STEP_MS, T0 } from '../support/clocked-demo.js';
 
-/** 10 s into a 30 s TOTP step. */
-const T0 = Date.UTC(2026, 0, 5, 9, 0, 10);
-const STEP_MS = 30_000;
-
-interface Demo {
-  portal: DemoPortal;
-  /** Cookie-keeping HTTP client bound to the portal. */
-  api: APIRequestContext;
-  /** The portal's machine clock; tests move it by assigning `ms`. */
-  clock: { ms: number };
-}
-
-const it = test.extend<{ demo: Demo }>({
-  demo: async ({}, use) => {
-    const clock = { ms: T0 };
-    const portal = await startDemoPortal({ now: () => clock.ms });
-    const api = await request.newContext({ baseURL: portal.url });
-    await use({ portal, api, clock });
-    await api.dispose();
-    await portal.close();
-  },
-});
 
 function codeFor(username: string, timestampMs = T0): string {
   return TOTP.generate({ secret: Secret.fromBase32(demoUser(username).totpSecret), timestamp: timestampMs });

@@ -13,31 +13,9 @@ import {
   demoUser,
   loginUrl,
   startDemoPortal,
-  type DemoPortal,
 } from '../../demo-portal/index.js';
+import { it, STEP_MS, T0 } from '../support/clocked-demo.js';
 
-/** 10 s into a 30 s TOTP step, so ±1 step offsets are unambiguous. */
-const T0 = Date.UTC(2026, 0, 5, 9, 0, 10);
-const STEP_MS = 30_000;
-
-interface Demo {
-  portal: DemoPortal;
-  /** Cookie-keeping HTTP client bound to the portal. */
-  api: APIRequestContext;
-  /** The portal's machine clock; tests move it by assigning `ms`. */
-  clock: { ms: number };
-}
-
-const it = test.extend<{ demo: Demo }>({
-  demo: async ({}, use) => {
-    const clock = { ms: T0 };
-    const portal = await startDemoPortal({ now: () => clock.ms });
-    const api = await request.newContext({ baseURL: portal.url });
-    await use({ portal, api, clock });
-    await api.dispose();
-    await portal.close();
-  },
-});
 
 /** A correct code for `username` at `timestampMs`, as an authenticator app would show it. */
 function codeFor(username: string, timestampMs: number): string {
