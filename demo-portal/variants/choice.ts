@@ -14,7 +14,7 @@ import { csrfInput } from '../pages/layout.js';
 import type { Handler, RouteContext } from '../routes.js';
 import { commonRoutes, csrfValid, currentLogin, moveTo, type Route } from './kit.js';
 import { escapeHtml, frameworkPage } from './markup.js';
-import { codeScreenRoutes, passwordScreenRoutes } from './screens.js';
+import { codeScreenRoutes, passwordScreenRoutes, midLoginPageRoute } from './screens.js';
 import type { LoginStep, VerifyMethod } from './state.js';
 
 const VARIANT = 'choice';
@@ -162,13 +162,7 @@ export function choiceRoutes(): Route[] {
       readLogin: (form) => ({ username: form.get('identifier') ?? '', password: form.get('credentials.passcode') ?? '' }),
       next: { path: PATHS.select, step: 'choose' },
     }),
-    [
-      `GET ${PATHS.select}`,
-      (ctx) => {
-        if (!currentLogin(ctx, VARIANT, CHOOSING_STEPS)) redirect(ctx.res, PATHS.login);
-        else sendHtml(ctx.res, 200, selectPage(ensureCsrfToken(ctx.req, ctx.res)));
-      },
-    ],
+    midLoginPageRoute({ variant: VARIANT, path: PATHS.select, steps: CHOOSING_STEPS, loginPath: PATHS.login, render: selectPage }),
     [`POST ${PATHS.select}`, chooseMethod],
     ...codeScreenRoutes({
       variant: VARIANT,

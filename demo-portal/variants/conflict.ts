@@ -12,7 +12,7 @@ import { csrfInput } from '../pages/layout.js';
 import type { RouteContext } from '../routes.js';
 import { commonRoutes, csrfValid, currentLogin, dropLogin, moveTo, signIn, type LoginHandle, type Route } from './kit.js';
 import { escapeHtml, frameworkPage } from './markup.js';
-import { codeScreenRoutes, passwordScreenRoutes } from './screens.js';
+import { codeScreenRoutes, passwordScreenRoutes, midLoginPageRoute } from './screens.js';
 
 const VARIANT = 'conflict';
 const PATHS = { login: '/conflict/login', code: '/conflict/verify', session: '/conflict/session' };
@@ -108,13 +108,7 @@ export function conflictRoutes(): Route[] {
         redirect(ctx.res, PATHS.session);
       },
     }),
-    [
-      `GET ${PATHS.session}`,
-      (ctx) => {
-        if (!currentLogin(ctx, VARIANT, ['conflict'])) redirect(ctx.res, PATHS.login);
-        else sendHtml(ctx.res, 200, conflictPage(ensureCsrfToken(ctx.req, ctx.res)));
-      },
-    ],
+    midLoginPageRoute({ variant: VARIANT, path: PATHS.session, steps: ['conflict'], loginPath: PATHS.login, render: conflictPage }),
     [`POST ${PATHS.session}`, answerConflict],
   ];
 }

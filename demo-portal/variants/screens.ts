@@ -120,3 +120,17 @@ export function codeScreenRoutes(screen: CodeScreen): Route[] {
     ],
   ];
 }
+
+/**
+ * GET of a screen reached mid-login (method choice, trust, session conflict):
+ * shown only to a login at one of `steps`, else back to the login page.
+ */
+export function midLoginPageRoute(screen: { variant: string; path: string; steps: readonly LoginStep[]; loginPath: string; render(csrf: string): string }): Route {
+  return [
+    `GET ${screen.path}`,
+    (ctx) => {
+      if (!currentLogin(ctx, screen.variant, screen.steps)) redirect(ctx.res, screen.loginPath);
+      else sendHtml(ctx.res, 200, screen.render(ensureCsrfToken(ctx.req, ctx.res)));
+    },
+  ];
+}

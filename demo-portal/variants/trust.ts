@@ -14,7 +14,7 @@ import { csrfInput } from '../pages/layout.js';
 import type { RouteContext } from '../routes.js';
 import { commonRoutes, csrfValid, currentLogin, moveTo, signIn, type Route } from './kit.js';
 import { escapeHtml, frameworkPage } from './markup.js';
-import { codeScreenRoutes, passwordScreenRoutes } from './screens.js';
+import { codeScreenRoutes, passwordScreenRoutes, midLoginPageRoute } from './screens.js';
 import type { TrustAnswer } from './state.js';
 
 const VARIANT = 'trust';
@@ -149,13 +149,7 @@ export function trustRoutes(): Route[] {
         redirect(ctx.res, PATHS.device);
       },
     }),
-    [
-      `GET ${PATHS.device}`,
-      (ctx) => {
-        if (!currentLogin(ctx, VARIANT, ['trust'])) redirect(ctx.res, PATHS.login);
-        else sendHtml(ctx.res, 200, trustPage(ensureCsrfToken(ctx.req, ctx.res)));
-      },
-    ],
+    midLoginPageRoute({ variant: VARIANT, path: PATHS.device, steps: ['trust'], loginPath: PATHS.login, render: trustPage }),
     [`POST ${PATHS.device}`, answerTrust],
   ];
 }
