@@ -30,6 +30,16 @@ export class Redactor {
     return out;
   }
 
+  /**
+   * The registered secrets made only of digits (OTP codes, numeric PINs).
+   * A page may take these one digit per box, so a trace holds them split
+   * into single digits no text search finds; the trace scrubber looks for
+   * runs of single digits that spell one of these.
+   */
+  digitSecrets(): string[] {
+    return this.list().filter((secret) => DIGITS.test(secret));
+  }
+
   /** True when the text still contains any registered secret. */
   leaks(text: string): boolean {
     return this.redact(text) !== text;

@@ -4,6 +4,7 @@
  * that was typed — and the trace still exists and shows the redaction.
  */
 import { test, expect } from '../support/fixtures.js';
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSZip from 'jszip';
@@ -15,7 +16,60 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-for (const [variant, user] of [['classic', 'demo22'], ['spa', 'demo31']] as const) {
+interface TraceEvent {
+  type?: string;
+  method?: string;
+  params?: { value?: unknown };
+  snapshot?: { html?: unknown; request?: { postData?: { text?: string; params?: Array<{ value: string }> } } };
+}
+
+/** Input values in a DOM snapshot (`[name, attributes, ...children]`), in document order: the live value and the attribute. */
+function snapshotInputValues(node: unknown): string[] {
+  if (!Array.isArray(node)) return [];
+  const [name, attrs, ...children] = node as [unknown, unknown, ...unknown[]];
+  const own = typeof name === 'string' && /^input$/i.test(name) && attrs && typeof attrs === 'object'
+    ? ['__playwright_value_', 'value'].map((key) => (attrs as Record<string, unknown>)[key]).filter((v): v is string => typeof v === 'string')
+    : [];
+  return [...own, ...children.flatMap(snapshotInputValues)];
+}
+
+/** A request or response body's field values in order: JSON leaves, or form fields. */
+function bodyValues(text: string): string[] {
+  const leaves = (v: unknown): string[] => (v !== null && typeof v === 'object' ? Object.values(v).flatMap(leaves) : [String(v)]);
+  try {
+    return leaves(JSON.parse(text));
+  } catch {
+    return text.includes('=') ? [...new URLSearchParams(text).values()] : [];
+  }
+}
+
+/**
+ * What a reader of the trace can line up into a code, each list joined with
+ * ",": the values of the fill actions in order, each DOM snapshot's input
+ * values, and each request body's field values (postData and resources).
+ * A code typed one digit per box shows up in these, not as one string.
+ */
+function readBackLists(files: ReadonlyMap<string, string>): Array<[string, string]> {
+  const events = [...files]
+    .filter(([name]) => /\.(trace|network)$/.test(name))
+    .flatMap(([, text]) => text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as TraceEvent));
+  const lists: Array<[string, string]> = [['fill values', events.filter((e) => e.method === 'fill').map((e) => String(e.params?.value)).join(',')]];
+  events.forEach((e, i) => {
+    if (e.type === 'frame-snapshot') lists.push([`snapshot #${i}`, snapshotInputValues(e.snapshot?.html).join(',')]);
+    const postData = e.snapshot?.request?.postData;
+    if (postData) lists.push([`postData #${i}`, [...(postData.params ?? []).map((p) => p.value), ...bodyValues(postData.text ?? '')].join(',')]);
+  });
+  for (const [name, text] of files) if (name.startsWith('resources/')) lists.push([name, bodyValues(text).join(',')]);
+  return lists;
+}
+
+/** The code, and the code with any one digit left out, as patterns of digits with up to 40 non-digits between them. */
+function codePatterns(code: string): RegExp[] {
+  const spread = (digits: string) => new RegExp(digits.split('').join('\\D{0,40}'));
+  return [spread(code), ...code.split('').map((_, i) => spread(code.slice(0, i) + code.slice(i + 1)))];
+}
+
+for (const [variant, user] of [['classic', 'demo22'], ['spa', 'demo31'], ['digits', 'demo24'], ['autosubmit', 'demo25']] as const) {
 test(`${variant}: a failed login with --trace leaves no secret, session cookie or token in output, screenshot, trace or state dir`, async ({ portal, demoWorkspace }) => {
   // The code is accepted, then the success check fails: password AND code were typed, and the portal issued a session.
   const ws = await demoWorkspace(portal.url, [variant], [user], (c) => {
@@ -41,7 +95,15 @@ test(`${variant}: a failed login with --trace leaves no secret, session cookie o
   const zip = await JSZip.loadAsync(await readFile(trace!));
   const entries = Object.values(zip.files).filter((e) => !e.dir);
   expect(entries.some((e) => e.name.endsWith('.trace'))).toBe(true);
-  for (const entry of entries) texts.push([`trace:${entry.name}`, await entry.async('string')]);
+  const traceFiles = new Map<string, string>();
+  for (const entry of entries) {
+    const bytes = await entry.async('uint8array');
+    traceFiles.set(entry.name, new TextDecoder().decode(bytes));
+    texts.push([`trace:${entry.name}`, traceFiles.get(entry.name)!]);
+    // A resource's name is the sha1 of what it holds now: a name left from the raw body would let anyone try all 10^6 codes against it.
+    const named = /^resources\/([0-9a-f]{40})/.exec(entry.name);
+    if (named) expect(createHash('sha1').update(bytes).digest('hex'), entry.name).toBe(named[1]);
+  }
   for (const file of [...artifacts, ...(await filesUnder(ws.stateDir))]) texts.push([file, (await readFile(file)).toString('latin1')]);
 
   const traceText = texts.filter(([name]) => name.startsWith('trace:')).map(([, t]) => t).join('\n');
@@ -50,6 +112,17 @@ test(`${variant}: a failed login with --trace leaves no secret, session cookie o
   expect(traceText).not.toMatch(/demo_session=[0-9a-f]{8}/); // the session cookie the portal set
   expect(traceText).not.toMatch(/Bearer [0-9a-f]{8}/); // the spa's interim token
   expect(traceText).not.toMatch(/"token":\s*"[0-9a-f]{8}/); // the spa's session token in a response body
+  expect(traceText).not.toMatch(/"interimToken":\s*"[0-9a-f]{8}/); // the spa's interim token: never registered, redacted by its key
+  // Digits typed one per box (digits, autosubmit) are not a string any search finds: line the values up as a reader would.
+  const lists = readBackLists(traceFiles);
+  const boxes = variant === 'digits' || variant === 'autosubmit';
+  expect(lists[0]![1].split(',').length, 'fills: username, password, and the code or one per box').toBeGreaterThanOrEqual(boxes ? 8 : 3);
+  expect(lists.filter(([name]) => name.startsWith('snapshot')).length).toBeGreaterThan(0);
+  for (const code of codes) {
+    for (const pattern of codePatterns(code)) {
+      for (const [name, list] of lists) expect(pattern.test(list), `${code.length - 1}+ digits of the code in order in ${name}`).toBe(false);
+    }
+  }
   for (const [name, text] of texts) {
     for (const secret of secrets) expect(text.includes(secret), `${secret.slice(0, 2)}… found in ${name}`).toBe(false);
   }
