@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { ensurePrivateDir, writeFileAtomic } from '../core/atomic-write.js';
+import { withFileLock } from '../core/file-lock.js';
 import type { TotpSpec } from './spec.js';
 
 /** Reserves windows so no process ever submits the same code twice. */
@@ -28,19 +28,13 @@ export function fileStepLedger(dir: string): StepLedger {
     async claim(spec, choose) {
       await ensurePrivateDir(dir);
       const file = join(dir, `${secretKey(spec)}.json`);
-      const release = await lockfile.lock(file, {
-        realpath: false,
-        stale: 10_000,
-        retries: { retries: 100, minTimeout: 10, maxTimeout: 100 },
-      });
-      try {
+      // A claim takes milliseconds: waiting longer than this means another run is stuck, which is LOCK_HELD, not a bug.
+      return withFileLock({ lockPath: `${file}.lock`, waitMs: 10_000, pollMs: 10, what: `The used-code ledger in ${dir}` }, async () => {
         const chosen = choose(await readLastUsed(file));
         const record: LedgerRecord = { lastUsedStep: chosen.step, updatedAt: new Date().toISOString() };
         await writeFileAtomic(file, JSON.stringify(record) + '\n');
         return chosen;
-      } finally {
-        await release();
-      }
+      });
     },
   };
 }
