@@ -23,13 +23,13 @@ interface LedgerRecord {
  * A ledger kept as one small JSON file per secret under `dir` (next to the
  * session files). The file name is a hash of the secret, never the secret.
  */
-export function fileStepLedger(dir: string): StepLedger {
+export function fileStepLedger(dir: string, options: { lockWaitMs?: number } = {}): StepLedger {
   return {
     async claim(spec, choose) {
       await ensurePrivateDir(dir);
       const file = join(dir, `${secretKey(spec)}.json`);
-      // A claim takes milliseconds: waiting longer than this means another run is stuck, which is LOCK_HELD, not a bug.
-      return withFileLock({ lockPath: `${file}.lock`, waitMs: 10_000, pollMs: 10, what: `The used-code ledger in ${dir}` }, async () => {
+      // A claim takes milliseconds: waiting longer than this (default 10 s) means another run is stuck, which is LOCK_HELD, not a bug.
+      return withFileLock({ lockPath: `${file}.lock`, waitMs: options.lockWaitMs ?? 10_000, pollMs: 10, what: `The used-code ledger in ${dir}` }, async () => {
         const chosen = choose(await readLastUsed(file));
         const record: LedgerRecord = { lastUsedStep: chosen.step, updatedAt: new Date().toISOString() };
         await writeFileAtomic(file, JSON.stringify(record) + '\n');
