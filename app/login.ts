@@ -210,8 +210,9 @@ function browserClosedError(skipped?: { crashedIn: string; account: string }): P
 function asPortalLoginError(thrown: unknown, redactor: Redactor, log?: Logger): PortalLoginError {
   if (thrown instanceof PortalLoginError) return thrown;
   const fsError = thrown as NodeJS.ErrnoException;
-  if (fsError instanceof Error && typeof fsError.syscall === 'string' && fsError.path) {
-    return new PortalLoginError('STATE_WRITE_FAILED', `Could not write ${fsError.path} (${fsError.code ?? fsError.syscall}).`, {
+  // A full disk fails in write(2), whose error names no path (measured on a 64 KB tmpfs): the syscall is enough to know it is the file system.
+  if (fsError instanceof Error && typeof fsError.syscall === 'string') {
+    return new PortalLoginError('STATE_WRITE_FAILED', `Could not write ${fsError.path ?? 'a file'} (${fsError.code ?? fsError.syscall}).`, {
       hint: 'Check that stateDir / --state-dir is a folder this user can write, on a disk with free space. The last good session, if any, is unchanged.',
     });
   }
