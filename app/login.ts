@@ -9,7 +9,9 @@ import type { Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
 import { formLogin } from '../flows/form-login.js';
 import { artifactStem, saveFailureArtifacts } from '../session/artifacts.js';
-import { describeSession, saveSession, sessionPaths, type StorageState } from '../session/store.js';
+import { sessionExpiry, type Session, type SessionCookie } from '../session/model.js';
+import { sessionCookieNames } from '../session/session-cookies.js';
+import { openSessionStore, type SessionStore } from '../session/store.js';
 import { fileStepLedger } from '../totp/step-ledger.js';
 
 export interface LoginOptions {
@@ -27,10 +29,18 @@ export interface LoginOptions {
   redactor: Redactor;
   logFor: (account: string) => Logger;
   clock?: Clock;
+  /** Where sessions are kept; default the file store in stateDir. */
+  store?: SessionStore;
+  /**
+   * How long (ms) to wait for another run logging the same account in
+   * before failing with LOCK_HELD; default 4 × timeoutMs + 30 s (a few steps
+   * of the other run, plus its wait for a fresh TOTP window).
+   */
+  lockWaitMs?: number;
 }
 
 export type AccountResult =
-  | { account: string; ok: true; statePath: string; metaPath: string; expiresAt: string | null; durationMs: number; skewMs: number }
+  | { account: string; ok: true; statePath: string; expiresAt: string | null; durationMs: number; skewMs: number }
   | { account: string; ok: false; error: PortalLoginError; durationMs: number };
 
 /**
@@ -42,22 +52,39 @@ export async function loginAccounts(accounts: ResolvedAccount[], options: LoginO
   await Promise.all([ensurePrivateDir(options.stateDir), ensurePrivateDir(options.ledgerDir)]).catch((error: unknown) => {
     throw asPortalLoginError(error, options.redactor);
   });
+  const store = options.store ?? openSessionStore({ kind: 'file', dir: options.stateDir });
   const results: AccountResult[] = [];
   for (const account of accounts) {
     const crashed = results.find((r) => !r.ok && r.error.code === 'BROWSER_CLOSED');
     // Chromium is gone: this account would only fail the same way, so it is not tried.
     if (crashed) results.push({ account: account.name, ok: false, error: browserClosedError({ crashedIn: crashed.account, account: account.name }), durationMs: 0 });
-    else results.push(await loginOne(account, options));
+    else results.push(await loginOne(account, store, options));
   }
   return results;
 }
 
 /**
- * One account's login: whatever goes wrong becomes this account's failed
- * result, so the remaining accounts still run (unless Chromium died) and `--json` reports all of them.
+ * One account's login, holding the account's lock from before the page opens
+ * until the session is saved, so two overlapping runs never log the same
+ * account in at once: the second waits for the first, then logs in itself.
+ * Whatever goes wrong becomes this account's failed result, so the
+ * remaining accounts still run (unless Chromium died) and `--json` reports all of them.
  */
-async function loginOne(account: ResolvedAccount, options: LoginOptions): Promise<AccountResult> {
+async function loginOne(account: ResolvedAccount, store: SessionStore, options: LoginOptions): Promise<AccountResult> {
   const started = Date.now();
+  const log = options.logFor(account.name);
+  const waitMs = options.lockWaitMs ?? 4 * options.timeoutMs + 30_000;
+  const onWait = () => log.info(`Another portal-login run is logging ${account.name} in; waiting up to ${Math.round(waitMs / 1000)} s for it to finish.`);
+  let entered = false;
+  try {
+    return await store.lock(account.name, () => ((entered = true), loginLocked(account, store, options, started)), { waitMs, onWait });
+  } catch (thrown) {
+    if (entered) throw thrown; // only Chromium not starting gets out of the login itself: the whole run fails, not one account
+    return { account: account.name, ok: false, error: asPortalLoginError(thrown, options.redactor, log), durationMs: Date.now() - started }; // LOCK_HELD, or the lock folder cannot be made
+  }
+}
+
+async function loginLocked(account: ResolvedAccount, store: SessionStore, options: LoginOptions, started: number): Promise<AccountResult> {
   const log = options.logFor(account.name);
   const failed = (thrown: unknown, context?: BrowserContext) => ({
     account: account.name,
@@ -77,6 +104,8 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
     if (account.portal.blockResources) await blockHeavyResources(context);
     if (options.trace) await context.tracing.start({ snapshots: true, screenshots: false, sources: false });
     const clock = options.clock ?? systemClock;
+    // The context is new, so this is normally empty; whatever is here was not set by the login and cannot date its session.
+    const before = await context.cookies();
     const result = await formLogin({
       page,
       context,
@@ -90,13 +119,15 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
       log,
       timeoutMs: options.timeoutMs,
     });
-    const paths = sessionPaths(options.stateDir, account.name);
-    const meta = await persist(page, context, account, paths, options.redactor);
+    const session = await capturedSession(page, context, account, before, log);
+    await store.save(account.name, session);
     // The session is saved: the login has succeeded. The trace (kept only for failures) is dropped, and failing to stop it changes nothing.
     if (options.trace) await context.tracing.stop().catch((error: unknown) => log.debug(`Trace discarded; stopping it failed: ${firstLine(error)}`));
-    log.debug(`Success checks passed; ${meta.cookies.length} cookie(s), ${meta.localStorageKeys.length} localStorage key(s) saved.`);
-    log.info(`Logged in; session saved to ${paths.state}`);
-    return { account: account.name, ok: true, statePath: paths.state, metaPath: paths.meta, expiresAt: meta.expiresAt, durationMs: Date.now() - started, skewMs: result.skewMs };
+    const localStorageKeys = session.origins.reduce((n, o) => n + o.localStorage.length, 0);
+    log.debug(`Success checks passed; ${session.cookies.length} cookie(s), ${localStorageKeys} localStorage key(s) saved.`);
+    const statePath = store.pathOf(account.name);
+    log.info(`Logged in; session saved to ${statePath}`);
+    return { account: account.name, ok: true, statePath, expiresAt: session.info.expiresAt, durationMs: Date.now() - started, skewMs: result.skewMs };
   } catch (thrown) {
     const result = failed(thrown, context);
     result.error.artifacts = await saveFailureArtifacts({
@@ -114,15 +145,35 @@ async function loginOne(account: ResolvedAccount, options: LoginOptions): Promis
   }
 }
 
-async function persist(page: Page, context: BrowserContext, account: ResolvedAccount, paths: ReturnType<typeof sessionPaths>, redactor: Redactor) {
-  const state = (await context.storageState({ indexedDB: account.portal.storage.indexedDB })) as StorageState;
-  const savedSessionStorage = account.portal.storage.sessionStorage
+/**
+ * The confirmed session as data: cookies, origins, sessionStorage when the
+ * portal's switch is on, and its expiry from the cookies that carry it
+ * (configured `session.cookies`, else those the login set).
+ */
+async function capturedSession(page: Page, context: BrowserContext, account: ResolvedAccount, before: SessionCookie[], log: Logger): Promise<Session> {
+  const state = await context.storageState({ indexedDB: account.portal.storage.indexedDB });
+  const sessionStorage = account.portal.storage.sessionStorage
     ? { [new URL(page.url()).origin]: await page.evaluate((): Record<string, string> => Object.fromEntries(Object.entries(window.sessionStorage))) }
     : undefined;
-  // Cookie names and storage keys that echo a secret are redacted in the metadata file too.
-  const meta = describeSession(account.name, account.portalName, state, new Date(), redactor);
-  await saveSession(paths, state, meta, savedSessionStorage);
-  return meta;
+  const configured = account.portal.session.cookies;
+  const sessionCookies = sessionCookieNames(state.cookies, { configured, before });
+  const missing = (configured ?? []).filter((name) => !state.cookies.some((c) => c.name === name));
+  // Its expiry would read as "browser session" though the cookie is simply not there: say so (the logger redacts).
+  if (missing.length > 0) log.warn(`The portal did not set the configured session cookie(s) ${missing.join(', ')} (session.cookies); the session's expiry is unknown.`);
+  return {
+    cookies: state.cookies,
+    origins: state.origins,
+    ...(sessionStorage ? { sessionStorage } : {}),
+    tokens: {},
+    info: {
+      account: account.name,
+      portal: account.portalName,
+      savedAt: new Date().toISOString(),
+      obtainedBy: 'login',
+      expiresAt: sessionExpiry(state.cookies, sessionCookies),
+      sessionCookies,
+    },
+  };
 }
 
 /** Playwright's message for every call on a page, context or browser that is gone (also after Chromium was killed). */
@@ -159,8 +210,9 @@ function browserClosedError(skipped?: { crashedIn: string; account: string }): P
 function asPortalLoginError(thrown: unknown, redactor: Redactor, log?: Logger): PortalLoginError {
   if (thrown instanceof PortalLoginError) return thrown;
   const fsError = thrown as NodeJS.ErrnoException;
-  if (fsError instanceof Error && typeof fsError.syscall === 'string' && fsError.path) {
-    return new PortalLoginError('STATE_WRITE_FAILED', `Could not write ${fsError.path} (${fsError.code ?? fsError.syscall}).`, {
+  // A full disk fails in write(2), whose error names no path (measured on a 64 KB tmpfs): the syscall is enough to know it is the file system.
+  if (fsError instanceof Error && typeof fsError.syscall === 'string') {
+    return new PortalLoginError('STATE_WRITE_FAILED', `Could not write ${fsError.path ?? 'a file'} (${fsError.code ?? fsError.syscall}).`, {
       hint: 'Check that stateDir / --state-dir is a folder this user can write, on a disk with free space. The last good session, if any, is unchanged.',
     });
   }

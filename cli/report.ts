@@ -40,7 +40,7 @@ export function resultsAsJson(results: AccountResult[]): unknown {
     ok: results.every((r) => r.ok),
     accounts: results.map((r) =>
       r.ok
-        ? { account: r.account, ok: true, statePath: r.statePath, metaPath: r.metaPath, expiresAt: r.expiresAt, durationMs: r.durationMs, clockSkewMs: r.skewMs }
+        ? { account: r.account, ok: true, statePath: r.statePath, expiresAt: r.expiresAt, durationMs: r.durationMs, clockSkewMs: r.skewMs }
         : { account: r.account, ok: false, durationMs: r.durationMs, error: errorAsJson(r.error) },
     ),
   };

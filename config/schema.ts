@@ -91,6 +91,8 @@ export const portalSchema = z.strictObject({
   storage: z
     .strictObject({ indexedDB: z.boolean().default(false), sessionStorage: z.boolean().default(false) })
     .default({ indexedDB: false, sessionStorage: false }),
+  /** The cookies that carry the login, whose expiry is the session's; when not given, those the login set (session/session-cookies.ts). */
+  session: z.strictObject({ cookies: z.array(z.string().min(1)).min(1).optional() }).default({}),
 });
 
 export const accountSchema = z.strictObject({

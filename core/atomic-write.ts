@@ -15,12 +15,14 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 /**
  * Writes `data` to `path` so that readers see either the old file or the
  * whole new one, never a torn write: temp file in the same folder (mode 0600
- * from the start), fsync, rename over the target.
+ * from the start), fsync, rename over the target. The temp name carries
+ * the writer's pid (`.NAME.<pid>-<hex>.tmp`, see tempFilePattern) so a temp
+ * file left by a killed writer can be told from one being written now.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const dir = dirname(path);
   await ensurePrivateDir(dir);
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {
     try {
@@ -34,4 +36,14 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     await rm(temp, { force: true }); // a full disk must not leave half a session behind
     throw error;
   }
+}
+
+/**
+ * Matches the temp files writeFileAtomic makes for `fileName` (a base name):
+ * group 1 is the writer's pid, absent in names written by older versions
+ * (`.NAME.<hex>.tmp`).
+ */
+export function tempFilePattern(fileName: string): RegExp {
+  const escaped = fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^\\.${escaped}\\.(?:(\\d+)-)?[0-9a-f]{12}\\.tmp$`);
 }

@@ -22,6 +22,8 @@ export interface SessionCookie {
 export interface OriginStorage {
   origin: string;
   localStorage: Array<{ name: string; value: string }>;
+  /** IndexedDB as Playwright saves it (portal `storage.indexedDB`), kept as is: only Playwright reads it back. */
+  indexedDB?: unknown[];
 }
 
 /** How the session came to be. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { ensurePrivateDir, writeFileAtomic } from '../core/atomic-write.js';
+import { withFileLock } from '../core/file-lock.js';
 import type { TotpSpec } from './spec.js';
 
 /** Reserves windows so no process ever submits the same code twice. */
@@ -23,24 +23,18 @@ interface LedgerRecord {
  * A ledger kept as one small JSON file per secret under `dir` (next to the
  * session files). The file name is a hash of the secret, never the secret.
  */
-export function fileStepLedger(dir: string): StepLedger {
+export function fileStepLedger(dir: string, options: { lockWaitMs?: number } = {}): StepLedger {
   return {
     async claim(spec, choose) {
       await ensurePrivateDir(dir);
       const file = join(dir, `${secretKey(spec)}.json`);
-      const release = await lockfile.lock(file, {
-        realpath: false,
-        stale: 10_000,
-        retries: { retries: 100, minTimeout: 10, maxTimeout: 100 },
-      });
-      try {
+      // A claim takes milliseconds: waiting longer than this (default 10 s) means another run is stuck, which is LOCK_HELD, not a bug.
+      return withFileLock({ lockPath: `${file}.lock`, waitMs: options.lockWaitMs ?? 10_000, pollMs: 10, what: `The used-code ledger in ${dir}` }, async () => {
         const chosen = choose(await readLastUsed(file));
         const record: LedgerRecord = { lastUsedStep: chosen.step, updatedAt: new Date().toISOString() };
         await writeFileAtomic(file, JSON.stringify(record) + '\n');
         return chosen;
-      } finally {
-        await release();
-      }
+      });
     },
   };
 }

@@ -39,7 +39,6 @@ export async function demoCommand(args: DemoArgs, ctx: CliContext): Promise<numb
           'Use the saved session (a secret: file mode 0600, keep it out of git):',
           `  Playwright:  const context = await browser.newContext({ storageState: '${state}' });`,
           `  Test config: use: { storageState: '${state}' }`,
-          `  Metadata (cookie expiries, no values): ${resolve(dirs.stateDir, `${args.user}.meta.json`)}`,
         ].join('\n'),
       );
     }

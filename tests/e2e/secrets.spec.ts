@@ -129,16 +129,16 @@ test(`${variant}: a failed login with --trace leaves no secret, session cookie o
 });
 }
 
-test('a successful login prints no cookie value or token; the metadata has expiries, not values', async ({ portal, demoWorkspace }) => {
+test('a successful login prints no cookie value or token; the session info (portalLogin.info) has none either', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['spa'], ['demo23']);
   const run = await runCli(['login', '--config', ws.configPath, '--verbose'], { cwd: ws.dir, env: ws.env });
   expect(run.status, run.stderr).toBe(0);
   const state = JSON.parse(await readFile(join(ws.stateDir, 'demo23.json'), 'utf8')) as { origins: Array<{ localStorage: Array<{ name: string; value: string }> }> };
   const token = state.origins.flatMap((o) => o.localStorage).find((e) => e.name === 'demo_token')?.value;
   expect(token).toBeTruthy();
-  const meta = await readFile(join(ws.stateDir, 'demo23.meta.json'), 'utf8');
-  expect(meta).toContain('demo_token');
-  for (const text of [run.stdout, run.stderr, meta]) expect(text).not.toContain(token!);
+  const info = JSON.stringify((state as { portalLogin?: { info?: unknown } }).portalLogin?.info);
+  expect(info).toContain('"account":"demo23"');
+  for (const text of [run.stdout, run.stderr, info]) expect(text).not.toContain(token!);
 });
 
 test('killed while scrubbing the trace: the raw trace is only in a private temp folder, never in the artifacts folder', async ({ portal, demoWorkspace }) => {

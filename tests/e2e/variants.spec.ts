@@ -3,9 +3,10 @@
  * CLI, and the saved state is a usable, private Playwright storageState.
  */
 import { test, expect } from '../support/fixtures.js';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DemoVariant } from '../../demo-portal/variants.js';
+import type { StateFile } from '../../session/state-file.js';
 import { runCli } from '../support/cli.js';
 
 
@@ -17,7 +18,7 @@ for (const variant of ['classic', 'boxes', 'spa', 'plain', 'skewed'] as DemoVari
     const run = await runCli(['login', '--config', ws.configPath, '--json'], { cwd: ws.dir, env: ws.env });
     expect(run.status, run.stderr).toBe(0);
 
-    const result = JSON.parse(run.stdout) as { ok: boolean; accounts: Array<{ account: string; ok: boolean; statePath: string; clockSkewMs: number }> };
+    const result = JSON.parse(run.stdout) as { ok: boolean; accounts: Array<{ account: string; ok: boolean; statePath: string; expiresAt: string | null; clockSkewMs: number }> };
     expect(result.ok).toBe(true);
     const statePath = join(ws.stateDir, 'demo07.json');
     expect(result.accounts[0]!.statePath).toBe(statePath);
@@ -30,8 +31,15 @@ for (const variant of ['classic', 'boxes', 'spa', 'plain', 'skewed'] as DemoVari
       expect(run.stderr).toContain("clock is 4");
     }
 
-    const meta = JSON.parse(await readFile(join(ws.stateDir, 'demo07.meta.json'), 'utf8'));
-    expect(meta).toMatchObject({ account: 'demo07', portal: variant });
+    // One file: what is known about the session sits under portalLogin, next to the storageState keys.
+    const saved = JSON.parse(await readFile(statePath, 'utf8')) as StateFile;
+    // The spa keeps its session in localStorage: no cookie carries it, so it has no cookie expiry.
+    const sessionCookies = variant === 'spa' ? [] : ['demo_session'];
+    expect(saved.portalLogin?.info).toMatchObject({ account: 'demo07', portal: variant, obtainedBy: 'login', sessionCookies });
+    const sessionCookie = saved.cookies.find((c) => c.name === 'demo_session');
+    expect(saved.portalLogin?.info.expiresAt).toBe(sessionCookie ? new Date(sessionCookie.expires * 1000).toISOString() : null);
+    expect(result.accounts[0]!.expiresAt).toBe(saved.portalLogin?.info.expiresAt);
+    expect((await readdir(ws.stateDir)).sort()).toEqual(['demo07.json']);
 
     // The saved state is what Playwright loads: a new context starts logged in.
     const context = await browser.newContext({ storageState: statePath });
@@ -65,19 +73,32 @@ test('storage switches: sessionStorage and IndexedDB are saved when the portal k
   });
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
   expect(run.status, run.stderr).toBe(0);
-  const file = join(ws.stateDir, 'demo28.session-storage.json');
-  expect((await stat(file)).mode & 0o777).toBe(0o600);
-  expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ [portal.url]: { demo_tab: 'signed-in' } });
+  const saved = JSON.parse(await readFile(join(ws.stateDir, 'demo28.json'), 'utf8')) as StateFile;
+  expect(saved.portalLogin?.sessionStorage).toEqual({ [portal.url]: { demo_tab: 'signed-in' } });
+  expect(await readdir(ws.stateDir)).toEqual(['demo28.json']); // no separate session-storage file any more
 });
 
-test('storage switch off: a session-storage file from an earlier run is removed on the next successful save', async ({ portal, demoWorkspace }) => {
+test('session.cookies names the cookie that carries the session: a browser-session cookie gives no expiry, not another cookie\'s', async ({ portal, demoWorkspace }) => {
+  const ws = await demoWorkspace(portal.url, ['classic'], ['demo36'], (config) => {
+    config.portals!.classic!.session = { cookies: ['demo_csrf'] };
+  });
+  const run = await runCli(['login', '--config', ws.configPath, '--json'], { cwd: ws.dir, env: ws.env });
+  expect(run.status, run.stderr).toBe(0);
+  const saved = JSON.parse(await readFile(join(ws.stateDir, 'demo36.json'), 'utf8')) as StateFile;
+  expect(saved.cookies.find((c) => c.name === 'demo_session')?.expires).toBeGreaterThan(0); // a dated cookie is there, and does not count
+  expect(saved.portalLogin?.info).toMatchObject({ sessionCookies: ['demo_csrf'], expiresAt: null });
+  expect((JSON.parse(run.stdout) as { accounts: Array<{ expiresAt: string | null }> }).accounts[0]!.expiresAt).toBeNull();
+});
+
+test('files of an older version (.meta.json, .session-storage.json) are removed once the new session file is saved', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['spa'], ['demo35']);
   const file = join(ws.stateDir, 'demo35.session-storage.json');
   await mkdir(ws.stateDir, { recursive: true });
   await writeFile(file, JSON.stringify({ [portal.url]: { demo_tab: 'from an earlier run' } }));
+  await writeFile(join(ws.stateDir, 'demo35.meta.json'), JSON.stringify({ account: 'demo35', portal: 'spa', savedAt: '2025-01-01T00:00:00.000Z' }));
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
   expect(run.status, run.stderr).toBe(0);
-  await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+  expect(await readdir(ws.stateDir)).toEqual(['demo35.json']);
   expect((await stat(join(ws.stateDir, 'demo35.json'))).mode & 0o777).toBe(0o600);
 });
 

@@ -5,7 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,14 @@ test.describe('fileStepLedger', () => {
     expect(seen).toBeUndefined();
     expect(next.step).toBe(W);
   });
+});
+
+test('a ledger lock another run keeps holding is LOCK_HELD (exit 15) naming the ledger, not an internal error', async () => {
+  await fileStepLedger(dir).claim(spec(), choose(START + 1_000));
+  const [file] = (await readdir(dir)).filter((n) => n.endsWith('.json'));
+  await mkdir(join(dir, `${file}.lock`)); // a live holder: its lock is fresh
+  const claim = fileStepLedger(dir, { lockWaitMs: 100 }).claim(spec(), choose(START + 31_000));
+  await expect(claim).rejects.toMatchObject({ code: 'LOCK_HELD', exitStatus: 15, message: expect.stringContaining(`The used-code ledger in ${dir} is in use by another portal-login run`) });
 });
 
 test.describe('fileStepLedger across processes', () => {
