@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'STATE_WRITE_FAILED'
   | 'BROWSER_CLOSED'
   | 'RATE_LIMITED'
-  | 'CLOCK_SKEW';
+  | 'CLOCK_SKEW'
+  | 'NO_SESSION';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -45,6 +46,8 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   // Its own status so a scheduler can tell "wait and run again" from failures a person must fix.
   RATE_LIMITED: 13,
   CLOCK_SKEW: 14,
+  // A command that uses a saved session (export) found none: log in first. Not 8: nothing was wrong with a portal page.
+  NO_SESSION: 16,
 };
 
 export const EXIT_INTERNAL_ERROR = EXIT_STATUS.INTERNAL;
