@@ -45,7 +45,8 @@ export async function exportCommand(args: ExportArgs, ctx: CliContext, now: () =
   ctx.out(exportSession(args.format, read.session, { url, now: at, httpOnlyPrefix: args.httponlyPrefix }));
   if (EXPORTERS[args.format].forUrl && cookiesFor(read.session.cookies, url, at).length === 0) {
     // Names only, never a value: an empty header is valid output, but a script would silently send no session.
-    ctx.err(`note: no cookie of account "${account}" matches ${url.href} (domain, path, https-only or expired); the cookie is empty. Pass --url with the address you will call, or log in again.`);
+    // Origin and path only: a query string may carry a token.
+    ctx.err(`note: no cookie of account "${account}" matches ${url.origin}${url.pathname} (domain, path, https-only or expired); the cookie is empty. Pass --url with the address you will call, or log in again.`);
   }
   return 0;
 }
@@ -55,7 +56,8 @@ function targetUrl(given: string | undefined, loginUrl: string): URL {
   if (given === undefined) return new URL('/', loginUrl);
   const url = URL.canParse(given) ? new URL(given) : undefined;
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new PortalLoginError('USAGE', `--url must be an http:// or https:// address (got ${JSON.stringify(given)}).`, { hint: 'Pass the address the cookies will be sent to, e.g. --url https://portal.example.com/api/me.' });
+    // Not echoed: a URL can carry a token, and stderr ends up in logs.
+    throw new PortalLoginError('USAGE', `--url must be an http:// or https:// address${url ? ` (got a ${url.protocol} URL)` : ' (it does not parse as a URL)'}.`, { hint: 'Pass the address the cookies will be sent to, e.g. --url https://portal.example.com/api/me.' });
   }
   return url;
 }

@@ -5,13 +5,13 @@
  * only a logged-in session can. Secrets go to stdout only.
  */
 import { test, expect } from '../support/fixtures.js';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
-import { runCli, writeDemoWorkspace, type CliRun, type Workspace } from '../support/cli.js';
+import { CLI, ROOT, runCli, writeDemoWorkspace, type CliRun, type Workspace } from '../support/cli.js';
 
 const run = promisify(execFile);
 const USER = 'demo33';
@@ -117,12 +117,27 @@ test('json → the whole session with every cookie attribute and its info', asyn
   expect(session.tokens).toEqual({});
 });
 
-test('cookie-header for another host is empty, with a note on stderr naming no value', async () => {
+test('cookie-header for another host is empty, with a note on stderr naming no value (nor the query)', async () => {
   const other = `${portal.url.replace('127.0.0.1', 'localhost')}/api/me`;
-  const exported = await exportAs('cookie-header', '--url', other);
+  const exported = await exportAs('cookie-header', '--url', `${other}?token=q-s3cr3t`);
   expect(exported.status).toBe(0);
   expect(exported.stdout).toBe('\n');
-  expect(exported.stderr).toContain(`no cookie of account "${USER}" matches ${other}`);
+  expect(exported.stderr).toContain(`no cookie of account "${USER}" matches ${other} `);
+  expect(exported.stderr).not.toContain('q-s3cr3t');
+});
+
+test('export loads no Playwright (it is for jobs that run often)', async () => {
+  const log = join(ws.dir, 'imports.log');
+  const result = spawnSync(process.execPath, ['--import', join(ROOT, 'tests/support/import-log-hooks.mjs'), CLI, 'export', USER, '--format', 'cookie-header', '--config', ws.configPath], {
+    cwd: ws.dir,
+    env: { PATH: process.env.PATH, IMPORT_LOG: log },
+    encoding: 'utf8',
+  });
+  expect(result.status, result.stderr).toBe(0);
+  expect(result.stdout).toContain('demo_session=');
+  const imported = await readFile(log, 'utf8');
+  expect(imported).toContain('dist/bin/chunks/');
+  expect(imported).not.toMatch(/playwright/);
 });
 
 test('an expired session cookie is not exported; the header without it is refused by the portal', async () => {
@@ -145,9 +160,10 @@ test('no saved session: NO_SESSION (exit 16) saying to log in first; a bad --url
   expect(missing.stderr).toContain(`error [NO_SESSION]: No saved session for account "${USER}"`);
   expect(missing.stderr).toContain(`what to do: Log in first: portal-login login ${USER} --config ${ws.configPath}`);
 
-  const badUrl = await exportAs('cookie-header', '--url', 'ftp://x');
+  const badUrl = await exportAs('cookie-header', '--url', 'ftp://x/?key=k-s3cr3t');
   expect(badUrl.status).toBe(2);
-  expect(badUrl.stderr).toContain('error [USAGE]: --url must be an http:// or https:// address');
+  expect(badUrl.stderr).toContain('error [USAGE]: --url must be an http:// or https:// address (got a ftp: URL)');
+  expect(badUrl.stderr).not.toContain('k-s3cr3t');
 
   const unknown = await runCli(['export', 'nobody', '--format', 'json', '--config', ws.configPath], { cwd: ws.dir });
   expect(unknown.status).toBe(2);
