@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { PortalLoginError } from '../core/errors.js';
 import { DEMO_VARIANTS } from '../demo-portal/variants.js';
+import { EXPORT_FORMATS } from '../session/export-formats.js';
 import { TOTP_DEFAULTS } from '../totp/defaults.js';
 import { processContext, type CliContext } from './context.js';
 import { launchEarly } from './early-browser.js';
@@ -77,6 +78,16 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
             config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file, with --account' },
             'artifacts-dir': { type: 'string', describe: 'Where the screenshots go (default: the config\'s artifactsDir, else .portal-login/artifacts)' },
           }), (args) => run(async () => (await import('./commands/inspect.js')).inspectCommand(args, ctx))())
+      .command('export <account>', 'Print an account\'s saved session for other programs (curl, Python, Node, Playwright); stdout only', (y) =>
+        y
+          .positional('account', { type: 'string', demandOption: true, describe: 'Account name from the config' })
+          .options({
+            format: { choices: EXPORT_FORMATS, demandOption: `Name a format: --format ${EXPORT_FORMATS.join('|')}.`, describe: 'storage-state (Playwright), cookie-header, netscape (cookies.txt), json, env (KEY=value)' },
+            url: { type: 'string', describe: 'cookie-header, env: the address the cookies are for (default: the portal\'s loginUrl origin)' },
+            'httponly-prefix': { type: 'boolean', default: true, describe: 'netscape: mark HttpOnly cookies #HttpOnly_ as curl does (--no-httponly-prefix for wget)' },
+            config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file (YAML or JSON)' },
+            'state-dir': { type: 'string', describe: 'Override the config\'s stateDir' },
+          }), (args) => run(async () => (await import('./commands/export.js')).exportCommand(args, ctx))())
       .command('totp [secret]', 'Print the current TOTP code and the seconds left', (y) =>
         y
           .positional('secret', { type: 'string', describe: 'Base32 secret or otpauth://totp/ URI (omit to read stdin or be prompted)' })
@@ -88,7 +99,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
             algorithm: { choices: ['SHA1', 'SHA256', 'SHA512'] as const, describe: `HMAC algorithm (default ${TOTP_DEFAULTS.algorithm})` },
             json: { type: 'boolean', default: false, describe: 'Print {code, secondsLeft, ...} as JSON' },
           }), (args) => run(async () => (await import('./commands/totp.js')).totpCommand(args, ctx))())
-      .demandCommand(1, 'Name a command: demo, demo-portal, login, inspect or totp (see --help).')
+      .demandCommand(1, 'Name a command: demo, demo-portal, login, inspect, export or totp (see --help).')
       .strict()
       .fail((message, error) => {
         // yargs reports its own parse/coerce problems as YError: those are usage errors; ours and bugs pass through.

@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'BROWSER_CLOSED'
   | 'RATE_LIMITED'
   | 'CLOCK_SKEW'
-  | 'LOCK_HELD';
+  | 'LOCK_HELD'
+  | 'NO_SESSION';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -48,6 +49,8 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   CLOCK_SKEW: 14,
   // Another run holds the account (or the used-code ledger): a scheduler may simply run again later.
   LOCK_HELD: 15,
+  // A command that uses a saved session (export) found none: log in first. Not 8: nothing was wrong with a portal page.
+  NO_SESSION: 16,
 };
 
 export const EXIT_INTERNAL_ERROR = EXIT_STATUS.INTERNAL;

@@ -65,3 +65,21 @@ if (!(await browserFound())) {
     }
   }
 }
+
+// 4. For the test suite only (`setup.mjs --for-tests`): the real programs the tests hand exports to.
+//    A fresh Debian machine may lack them; as root they come from apt, otherwise the tests name what is missing.
+if (process.argv.includes('--for-tests')) {
+  const hasCommand = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+  const missing = ['curl', 'wget', 'python3'].filter((name) => !hasCommand(name));
+  if (missing.length > 0) {
+    const isRoot = process.getuid?.() === 0;
+    if (isRoot && existsSync('/usr/bin/apt-get')) {
+      say(`installing what the tests use: ${missing.join(', ')} (apt-get, running as root)`);
+      run('apt-get', ['update', '-q']);
+      must('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing]);
+    } else {
+      say(`the tests need ${missing.join(', ')}: install them (e.g. sudo apt-get install -y ${missing.join(' ')}).`);
+      process.exit(1);
+    }
+  }
+}
