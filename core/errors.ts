@@ -21,7 +21,9 @@ export type ErrorCode =
   | 'STATE_WRITE_FAILED'
   | 'BROWSER_CLOSED'
   | 'RATE_LIMITED'
-  | 'CLOCK_SKEW';
+  | 'CLOCK_SKEW'
+  | 'VAULT_LOCKED'
+  | 'VAULT_CORRUPT';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -45,6 +47,9 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   // Its own status so a scheduler can tell "wait and run again" from failures a person must fix.
   RATE_LIMITED: 13,
   CLOCK_SKEW: 14,
+  // 15 and 16 are reserved. A wrong key is for a person to fix; a damaged file for someone to restore from a backup.
+  VAULT_LOCKED: 17,
+  VAULT_CORRUPT: 18,
 };
 
 export const EXIT_INTERNAL_ERROR = EXIT_STATUS.INTERNAL;
