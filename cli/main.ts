@@ -103,7 +103,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
           'audit-log': { type: 'string', describe: 'Append-only JSON-lines audit log (default: VAULT.audit.jsonl)' },
           rate: { type: 'number', default: 50, coerce: numberIn('rate', 1, 1_000_000), describe: 'Requests per second per token (burst twice that)' },
         }), (args) => run(async () => (await import('./commands/serve.js')).serveCommand(args, ctx))())
-      .command('vault <action>', 'Add, list or remove TOTP entries in a vault file (vault add|list|rm)', (y) =>
+      .command('vault', 'Add, list or remove TOTP entries in a vault file (vault add|list|rm)', (y) =>
         y
           .command('add <name>', 'Add (or replace) an entry; the base32 secret or otpauth URI is read from stdin or a hidden prompt', (a) =>
             a
@@ -121,7 +121,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
           .command('rm <name>', 'Remove an entry', (a) => a.positional('name', { type: 'string', demandOption: true }).options(vaultOptions),
             (args) => run(async () => (await import('./commands/vault.js')).vaultRmCommand({ ...args, name: String(args.name) }, ctx))())
           .demandCommand(1, 'Name a vault command: add, list or rm.'), () => undefined)
-      .command('token <action>', 'Create, list or revoke API tokens of a vault file (token create|list|revoke)', (y) =>
+      .command('token', 'Create, list or revoke API tokens of a vault file (token create|list|revoke)', (y) =>
         y
           .command('create', 'Create a token; its value is printed once on stdout', (a) =>
             a.options({

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import { PortalLoginError } from '../core/errors.js';
 
 /**
  * The last window handed out per entry with `unused=true`, kept beside the
@@ -33,6 +34,13 @@ async function readSteps(path: string): Promise<Record<string, number>> {
     throw error;
   });
   if (text === undefined) return {};
-  const parsed = JSON.parse(text) as { steps?: Record<string, unknown> };
+  let parsed: { steps?: Record<string, unknown> };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    throw new PortalLoginError('USAGE', `The file ${path} (windows already handed out with unused=true) is not JSON.`, {
+      hint: 'Delete it once a full period has passed since the server last ran: until then a window could be handed out twice.',
+    });
+  }
   return Object.fromEntries(Object.entries(parsed.steps ?? {}).filter((pair): pair is [string, number] => Number.isInteger(pair[1])));
 }

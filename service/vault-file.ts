@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import lockfile from 'proper-lockfile';
 import { dirname } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from '../core/atomic-write.js';
@@ -99,10 +100,14 @@ export function vaultFile(path: string, key: VaultKey, options: VaultFileOptions
   };
 }
 
-/** Identifies one version of the file: a rename gives a new inode, so a same-size rewrite is noticed too. */
+/**
+ * Identifies one version of the file: a rename gives a new inode, so a
+ * same-size rewrite is noticed too. Synchronous on purpose: it runs on every
+ * request, and a thread-pool round trip cost the server a third of its CPU.
+ */
 async function stampOf(path: string): Promise<string> {
   try {
-    const s = await stat(path, { bigint: true });
+    const s = statSync(path, { bigint: true });
     return `${s.ino}:${s.size}:${s.mtimeNs}`;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missingVault(path);
