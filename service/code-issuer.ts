@@ -43,14 +43,14 @@ export function codeIssuer(steps: StepStore, clock: Clock, stopping: Promise<voi
   return {
     async issue(entry, request) {
       const nowMs = clock.now();
-      const lastUsedStep = request.unused ? steps.last(entry.name) : undefined;
+      const lastUsedStep = request.unused ? steps.last(entry.name, entry.period) : undefined;
       const choice = chooseStep({ nowMs, periodSeconds: entry.period, minSecondsLeft: request.minSecondsLeft, lastUsedStep });
       const maxWaitMs = entry.period * 1000 + EXTRA_WAIT_MS;
       if (choice.waitMs > maxWaitMs) {
         const retryAfterSeconds = Math.ceil((choice.waitMs - entry.period * 1000) / 1000);
         return { ok: false, status: 429, retryAfterSeconds, message: `no unused code for ${entry.name} within ${maxWaitMs / 1000} s (later windows are already handed out); retry in ${retryAfterSeconds} s` };
       }
-      if (request.unused) await steps.record(entry.name, choice.step);
+      if (request.unused) await steps.record(entry.name, choice.step, entry.period);
       if (choice.waitMs > 0) {
         const stopped = await Promise.race([clock.sleep(choice.waitMs).then(() => false), stopping.then(() => true)]);
         if (stopped) return { ok: false, status: 503, retryAfterSeconds: 1, message: 'the server is shutting down' };

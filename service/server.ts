@@ -103,7 +103,10 @@ export async function startTeamService(options: ServiceOptions): Promise<Running
  * saying what to use instead (and its audit line) rather than a bare 400.
  */
 function answerUnparsable(error: NodeJS.ErrnoException, socket: Socket, audit: AuditLog, now: () => number): void {
-  if (!socket.writable) return;
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy(); // the client left: there is no request to answer or record
+    return;
+  }
   const listMethod = error.code === 'HPE_INVALID_METHOD';
   const status = listMethod ? 405 : 400;
   const body = JSON.stringify({ errors: [listMethod ? 'method not supported here; for LIST use GET with ?list=true (as Vault\'s own clients do)' : 'malformed HTTP request'] }) + '\n';

@@ -231,6 +231,17 @@ test.describe('code issuer', () => {
     expect(next.ok && next.step).toBe(Math.max(...served.map((o) => o.step)) + 1);
   });
 
+  test('an entry replaced with another period neither reuses a handed-out time nor gets stuck', async () => {
+    const clock = fakeClock(Date.UTC(2026, 0, 5, 9, 0, 1));
+    const issuer = codeIssuer(await fileStepStore(join(dir, 'steps.json')), clock, new Promise(() => {}));
+    const short = await issuer.issue({ ...entry('acme'), period: 10 }, { minSecondsLeft: 0, unused: true });
+    expect(short.ok).toBe(true);
+    const usedUntil = short.ok ? (short.step + 1) * 10_000 : 0;
+    const longer = await issuer.issue({ ...entry('acme'), period: 30 }, { minSecondsLeft: 0, unused: true });
+    expect(longer.ok).toBe(true); // not 429: the history is kept in time, not in the other period's step numbers
+    expect(longer.ok && longer.step * 30_000).toBeGreaterThanOrEqual(usedUntil);
+  });
+
   test('min_seconds_left waits for the next window when the current one is too old', async () => {
     const clock = fakeClock(Date.UTC(2026, 0, 5, 9, 0, 8)); // 2 s left
     const issuer = codeIssuer(await fileStepStore(join(dir, 'steps.json')), clock, new Promise(() => {}));
