@@ -96,17 +96,20 @@ interface Answer {
   text: string;
 }
 
-/** One request; counts it, so tests can check the audit log has exactly one line each. */
-async function call(base: string, method: string, path: string, token?: string, body?: unknown, header: 'vault' | 'bearer' = 'vault'): Promise<Answer> {
-  calls.count += 1;
-  const headers: Record<string, string> = {};
-  if (token !== undefined) headers[header === 'vault' ? 'X-Vault-Token' : 'Authorization'] = header === 'vault' ? token : `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, json: text ? (JSON.parse(text) as Answer['json']) : undefined, headers: res.headers, text };
+/** A request helper per test that counts its requests, so a test can check the audit log has exactly one line each. */
+function apiClient() {
+  const calls = { count: 0 };
+  const call = async (base: string, method: string, path: string, token?: string, body?: unknown, header: 'vault' | 'bearer' = 'vault'): Promise<Answer> => {
+    calls.count += 1;
+    const headers: Record<string, string> = {};
+    if (token !== undefined) headers[header === 'vault' ? 'X-Vault-Token' : 'Authorization'] = header === 'vault' ? token : `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, json: text ? (JSON.parse(text) as Answer['json']) : undefined, headers: res.headers, text };
+  };
+  return { call, calls };
 }
-const calls = { count: 0 };
 
 const codeOf = (secret: string, step: number, period = 30, digits = 6, algorithm = 'SHA1') =>
   TOTP.generate({ secret: Secret.fromBase32(secret), period, digits, algorithm, timestamp: step * period * 1000 });
@@ -116,11 +119,11 @@ async function auditLines(ws: Workspace): Promise<Record<string, unknown>[]> {
 }
 
 test('every endpoint: write, read metadata, list, code (Vault header or Bearer), delete; one audit line each and no secret in it', async ({ tempDir }) => {
+  const { call, calls } = apiClient();
   const ws = await workspace(await tempDir(PREFIX));
   await addEntry(ws, 'acme-prod', SECRET, ['--issuer', 'ACME', '--account-name', 'ops@acme.test']);
   const admin = await newToken(ws, 'admin', ['*'], ['--write']);
   const server = await serve(ws);
-  calls.count = 0;
   const codes: string[] = [];
   try {
     const url = `otpauth://totp/Broker:bob%40broker.test?secret=${OTHER_SECRET}&issuer=Broker&digits=8&period=60&algorithm=SHA256`;
@@ -164,6 +167,7 @@ test('every endpoint: write, read metadata, list, code (Vault header or Bearer),
 });
 
 test('403 permission denied on every endpoint without a valid token, with a revoked or expired one, or outside its scope', async ({ tempDir }) => {
+  const { call } = apiClient();
   const ws = await workspace(await tempDir(PREFIX));
   await addEntry(ws, 'acme-prod', SECRET);
   await addEntry(ws, 'billing', OTHER_SECRET);
@@ -214,6 +218,7 @@ test('403 permission denied on every endpoint without a valid token, with a revo
 });
 
 test('bad input: base32, names, unknown fields and query parameters, JSON, oversized bodies, LIST; rate limit 429', async ({ tempDir }) => {
+  const { call } = apiClient();
   const ws = await workspace(await tempDir(PREFIX));
   await addEntry(ws, 'acme', SECRET, ['--period', '10']);
   const admin = await newToken(ws, 'admin', ['*'], ['--write']);
@@ -306,6 +311,7 @@ test('the vault file holds no secret in any form; a wrong passphrase is refused 
 });
 
 test('concurrent writers lose nothing: 10 `vault add` processes and 10 parallel POSTs; a restart keeps every entry', async ({ tempDir }) => {
+  const { call } = apiClient();
   const ws = await workspace(await tempDir(PREFIX));
   const admin = await newToken(ws, 'admin', ['*'], ['--write']);
   const server = await serve(ws);
@@ -332,6 +338,7 @@ test('concurrent writers lose nothing: 10 `vault add` processes and 10 parallel 
 });
 
 test('unused=true: 20 concurrent requests for one key never get the same code; the rest wait at most a period or get 429; a restart does not reuse a window', async ({ tempDir }) => {
+  const { call } = apiClient();
   const ws = await workspace(await tempDir(PREFIX));
   await addEntry(ws, 'acme', SECRET, ['--period', '10']);
   const ci = await newToken(ws, 'ci', ['acme']);
