@@ -41,6 +41,10 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     verbose: { type: 'boolean', default: false, describe: 'Print debug messages (secrets redacted)' },
     trace: { type: 'boolean', default: false, describe: 'On failure, also save a Playwright trace (secrets scrubbed)' },
   } as const;
+  const vaultOptions = {
+    vault: { type: 'string', demandOption: true, describe: 'Vault file (encrypted; created by the first vault add / token create)' },
+    'key-file': { type: 'string', describe: 'File with a 32-byte key (else $PORTAL_LOGIN_VAULT_KEY or $PORTAL_LOGIN_VAULT_PASSPHRASE)' },
+  } as const;
   try {
     const { default: yargs } = await import('yargs');
     await yargs(argv)
@@ -99,7 +103,51 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
             algorithm: { choices: ['SHA1', 'SHA256', 'SHA512'] as const, describe: `HMAC algorithm (default ${TOTP_DEFAULTS.algorithm})` },
             json: { type: 'boolean', default: false, describe: 'Print {code, secondsLeft, ...} as JSON' },
           }), (args) => run(async () => (await import('./commands/totp.js')).totpCommand(args, ctx))())
-      .demandCommand(1, 'Name a command: demo, demo-portal, login, inspect, export or totp (see --help).')
+      .command('serve', 'Serve the team TOTP service (Vault TOTP engine API) from a vault file until Ctrl-C', (y) =>
+        y.options({
+          ...vaultOptions,
+          host: { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (a non-loopback one needs TLS or --insecure-listen)' },
+          port: { type: 'number', default: 8200, coerce: numberIn('port', 0, 65535, true), describe: 'TCP port (0 = any free port)' },
+          'tls-cert': { type: 'string', describe: 'PEM certificate: serve HTTPS (with --tls-key)' },
+          'tls-key': { type: 'string', describe: 'PEM private key for --tls-cert' },
+          'insecure-listen': { type: 'boolean', default: false, describe: 'Allow a non-loopback address without TLS' },
+          'audit-log': { type: 'string', describe: 'Append-only JSON-lines audit log (default: VAULT.audit.jsonl)' },
+          rate: { type: 'number', default: 50, coerce: numberIn('rate', 1, 1_000_000), describe: 'Requests per second per token (burst twice that)' },
+        }), (args) => run(async () => (await import('./commands/serve.js')).serveCommand(args, ctx))())
+      .command('vault', 'Add, list or remove TOTP entries in a vault file (vault add|list|rm)', (y) =>
+        y
+          .command('add <name>', 'Add (or replace) an entry; the base32 secret or otpauth URI is read from stdin or a hidden prompt', (a) =>
+            a
+              .positional('name', { type: 'string', demandOption: true, describe: 'Entry name ([A-Za-z0-9._-], 1-64)' })
+              .options({
+                ...vaultOptions,
+                issuer: { type: 'string', describe: 'Issuer (default: from the URI)' },
+                'account-name': { type: 'string', describe: 'Account name (default: the URI label)' },
+                digits: { type: 'number', coerce: numberIn('digits', 6, 10, true), describe: `Code length (default: the URI's, else ${TOTP_DEFAULTS.digits})` },
+                period: { type: 'number', coerce: numberIn('period', 10, 300, true), describe: `Window in seconds (default: the URI's, else ${TOTP_DEFAULTS.period})` },
+                algorithm: { choices: ['SHA1', 'SHA256', 'SHA512'] as const, describe: `HMAC algorithm (default: the URI's, else ${TOTP_DEFAULTS.algorithm})` },
+              }), (args) => run(async () => (await import('./commands/vault.js')).vaultAddCommand({ ...args, name: String(args.name) }, ctx))())
+          .command('list', 'List entries (names and parameters, never secrets)', (a) => a.options({ ...vaultOptions, json: { type: 'boolean', default: false, describe: 'Print JSON' } }),
+            (args) => run(async () => (await import('./commands/vault.js')).vaultListCommand(args, ctx))())
+          .command('rm <name>', 'Remove an entry', (a) => a.positional('name', { type: 'string', demandOption: true }).options(vaultOptions),
+            (args) => run(async () => (await import('./commands/vault.js')).vaultRmCommand({ ...args, name: String(args.name) }, ctx))())
+          .demandCommand(1, 'Name a vault command: add, list or rm.'), () => undefined)
+      .command('token', 'Create, list or revoke API tokens of a vault file (token create|list|revoke)', (y) =>
+        y
+          .command('create', 'Create a token; its value is printed once on stdout', (a) =>
+            a.options({
+              ...vaultOptions,
+              name: { type: 'string', demandOption: true, describe: 'Who or what the token is for' },
+              read: { type: 'string', array: true, demandOption: true, describe: "Entry-name glob it may read codes for (repeatable; '*' = all)" },
+              write: { type: 'boolean', default: false, describe: 'May also add and delete the entries its --read globs match' },
+              expires: { type: 'string', describe: 'Lifetime: 30d, 12h, 90m, 3600s (default: never)' },
+            }), (args) => run(async () => (await import('./commands/token.js')).tokenCreateCommand({ ...args, read: args.read.map(String) }, ctx))())
+          .command('list', 'List tokens (ids, names, scopes; never values)', (a) => a.options({ ...vaultOptions, json: { type: 'boolean', default: false, describe: 'Print JSON' } }),
+            (args) => run(async () => (await import('./commands/token.js')).tokenListCommand(args, ctx))())
+          .command('revoke <id>', 'Revoke a token by id', (a) => a.positional('id', { type: 'string', demandOption: true }).options(vaultOptions),
+            (args) => run(async () => (await import('./commands/token.js')).tokenRevokeCommand({ ...args, id: String(args.id) }, ctx))())
+          .demandCommand(1, 'Name a token command: create, list or revoke.'), () => undefined)
+      .demandCommand(1, 'Name a command: demo, demo-portal, login, inspect, export, totp, serve, vault or token (see --help).')
       .strict()
       .fail((message, error) => {
         // yargs reports its own parse/coerce problems as YError: those are usage errors; ours and bugs pass through.

@@ -23,7 +23,9 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'CLOCK_SKEW'
   | 'LOCK_HELD'
-  | 'NO_SESSION';
+  | 'NO_SESSION'
+  | 'VAULT_LOCKED'
+  | 'VAULT_CORRUPT';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -51,6 +53,9 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   LOCK_HELD: 15,
   // A command that uses a saved session (export) found none: log in first. Not 8: nothing was wrong with a portal page.
   NO_SESSION: 16,
+  // A wrong key is for a person to fix; a damaged file for someone to restore from a backup.
+  VAULT_LOCKED: 17,
+  VAULT_CORRUPT: 18,
 };
 
 export const EXIT_INTERNAL_ERROR = EXIT_STATUS.INTERNAL;
