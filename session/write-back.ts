@@ -43,7 +43,9 @@ export function mergeRotation(session: Session, rotation: Rotation, now: Date): 
     const parsed = jar.setCookieSync(header, rotation.url, { now, ignoreError: true });
     if (!parsed) continue;
     const cookie = fromToughCookie(parsed, now);
-    const expired = cookie.expires !== -1 && cookie.expires * 1000 <= now.getTime();
+    // Max-Age=0 (or a negative one) gives an expiry of -Infinity: a deletion, not a browser-session cookie.
+    const expiry = parsed.expiryTime(now);
+    const expired = expiry !== undefined && expiry <= now.getTime();
     cookies = cookies.filter((c) => !sameCookie(c, cookie));
     if (!expired) cookies.push(cookie);
   }
