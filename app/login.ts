@@ -37,10 +37,17 @@ export interface LoginOptions {
    * of the other run, plus its wait for a fresh TOTP window).
    */
   lockWaitMs?: number;
+  /**
+   * Asked once the account's lock is held, before a page opens: does a
+   * session saved while this run waited for the lock (by another run) make
+   * this login needless? Returns that session's expiry to keep it,
+   * undefined to log in. `refresh` passes it; `login` always logs in.
+   */
+  skipIfValid?: (account: string) => Promise<{ expiresAt: string | null } | undefined>;
 }
 
 export type AccountResult =
-  | { account: string; ok: true; statePath: string; expiresAt: string | null; durationMs: number; skewMs: number }
+  | { account: string; ok: true; statePath: string; expiresAt: string | null; durationMs: number; skewMs: number; /** skipIfValid kept the saved session: no login ran. */ kept?: true }
   | { account: string; ok: false; error: PortalLoginError; durationMs: number };
 
 /**
@@ -77,11 +84,21 @@ async function loginOne(account: ResolvedAccount, store: SessionStore, options: 
   const onWait = () => log.info(`Another portal-login run is logging ${account.name} in; waiting up to ${Math.round(waitMs / 1000)} s for it to finish.`);
   let entered = false;
   try {
-    return await store.lock(account.name, () => ((entered = true), loginLocked(account, store, options, started)), { waitMs, onWait });
+    return await store.lock(account.name, () => ((entered = true), keptOrLoggedIn(account, store, options, started)), { waitMs, onWait });
   } catch (thrown) {
     if (entered) throw thrown; // only Chromium not starting gets out of the login itself: the whole run fails, not one account
     return { account: account.name, ok: false, error: asPortalLoginError(thrown, options.redactor, log), durationMs: Date.now() - started }; // LOCK_HELD, or the lock folder cannot be made
   }
+}
+
+/** Under the lock: the session another run just saved, if skipIfValid keeps it; else the login. */
+async function keptOrLoggedIn(account: ResolvedAccount, store: SessionStore, options: LoginOptions, started: number): Promise<AccountResult> {
+  const log = options.logFor(account.name);
+  // A failing re-judge (portal unreachable, unreadable file) is no reason to skip: the login decides.
+  const kept = await options.skipIfValid?.(account.name).catch((error: unknown) => void log.debug(`Re-judging the saved session failed: ${firstLine(error)}; logging in.`));
+  if (!kept) return loginLocked(account, store, options, started);
+  log.info('Another run saved a valid session while this one waited; kept it.');
+  return { account: account.name, ok: true, statePath: store.pathOf(account.name), expiresAt: kept.expiresAt, durationMs: Date.now() - started, skewMs: 0, kept: true };
 }
 
 async function loginLocked(account: ResolvedAccount, store: SessionStore, options: LoginOptions, started: number): Promise<AccountResult> {

@@ -4,6 +4,7 @@ import { DEMO_VARIANTS } from '../demo-portal/variants.js';
 import { EXPORT_FORMATS } from '../session/export-formats.js';
 import { TOTP_DEFAULTS } from '../totp/defaults.js';
 import { processContext, type CliContext } from './context.js';
+import { parseDuration } from './duration.js';
 import { launchEarly } from './early-browser.js';
 import { reportThrown } from './report.js';
 import { stopOnSignals } from './signals.js';
@@ -92,6 +93,26 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
             config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file (YAML or JSON)' },
             'state-dir': { type: 'string', describe: 'Override the config\'s stateDir' },
           }), (args) => run(async () => (await import('./commands/export.js')).exportCommand(args, ctx))())
+      .command('status [accounts..]', 'Show each account\'s saved session and whether it is valid now (no browser; no cookie value is printed)', (y) =>
+        y
+          .positional('accounts', { type: 'string', array: true, default: [] as string[], describe: 'Account names from the config (all when none named)' })
+          .options({
+            json: browserOptions.json,
+            config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file (YAML or JSON)' },
+            'state-dir': { type: 'string', describe: 'Override the config\'s stateDir' },
+          }), (args) => run(async () => (await import('./commands/status.js')).statusCommand({ ...args, accounts: args.accounts.map(String) }, ctx))())
+      .command('refresh [accounts..]', 'Log in only the accounts whose session is missing, invalid, past its cutoff or expiring soon', (y) =>
+        y
+          .positional('accounts', { type: 'string', array: true, default: [] as string[], describe: 'Account names from the config (all when none named)' })
+          .options({
+            ...browserOptions,
+            'min-valid': { default: '10m', coerce: parseDuration, describe: 'Log in again when the session expires within this (e.g. 30m, 6h, 1d)' },
+            force: { type: 'boolean', default: false, describe: 'Log in every named account, valid or not' },
+            config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file (YAML or JSON)' },
+            'state-dir': { type: 'string', describe: 'Override the config\'s stateDir' },
+            'artifacts-dir': { type: 'string', describe: 'Override the config\'s artifactsDir' },
+          }), (args) =>
+          run(async () => (await import('./commands/refresh.js')).refreshCommand({ ...args, accounts: args.accounts.map(String), minValid: args.minValid }, ctx))())
       .command('totp [secret]', 'Print the current TOTP code and the seconds left', (y) =>
         y
           .positional('secret', { type: 'string', describe: 'Base32 secret or otpauth://totp/ URI (omit to read stdin or be prompted)' })
@@ -147,7 +168,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
           .command('revoke <id>', 'Revoke a token by id', (a) => a.positional('id', { type: 'string', demandOption: true }).options(vaultOptions),
             (args) => run(async () => (await import('./commands/token.js')).tokenRevokeCommand({ ...args, id: String(args.id) }, ctx))())
           .demandCommand(1, 'Name a token command: create, list or revoke.'), () => undefined)
-      .demandCommand(1, 'Name a command: demo, demo-portal, login, inspect, export, totp, serve, vault or token (see --help).')
+      .demandCommand(1, 'Name a command: demo, demo-portal, login, status, refresh, inspect, export, totp, serve, vault or token (see --help).')
       .strict()
       .fail((message, error) => {
         // yargs reports its own parse/coerce problems as YError: those are usage errors; ours and bugs pass through.

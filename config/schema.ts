@@ -55,10 +55,45 @@ export const successSchema = z
     cookie: z.string().min(1).optional(),
     /** URL that answers 2xx only with a logged-in session (checked with the session's cookies). */
     probeUrl: webUrl.optional(),
+    /** What the probe's answer must be instead of any 2xx: this status, and/or a body containing this text. */
+    probeExpect: z
+      .strictObject({
+        status: z.int().min(100).max(599).optional(),
+        contains: z.string().min(1).optional(),
+      })
+      .optional(),
   })
   .refine((s) => s.url || s.selector || s.cookie || s.probeUrl, {
     message: 'say how a successful login is recognised: set at least one of url, selector, cookie, probeUrl',
   });
+
+/**
+ * "HH:MM Zone/Name", parsed once into its parts. The zone is checked with
+ * Intl (the runtime's own IANA data), so a misspelt zone fails at config
+ * load, not at 06:00 on the first trading day.
+ */
+const dailyCutoffSchema = z.string().transform((text, ctx) => {
+  const match = /^([01]\d|2[0-3]):([0-5]\d) (\S+)$/.exec(text.trim());
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: 'must be "HH:MM Zone", a 24-hour time and an IANA time zone, e.g. "06:00 Asia/Kolkata" or "17:30 America/New_York"' });
+    return z.NEVER;
+  }
+  const [, hour, minute, timeZone] = match as unknown as [string, string, string, string];
+  if (!isTimeZone(timeZone)) {
+    ctx.addIssue({ code: 'custom', message: `"${timeZone}" is not an IANA time zone this runtime knows; use a name like Asia/Kolkata, Europe/London or UTC` });
+    return z.NEVER;
+  }
+  return { text: `${hour}:${minute} ${timeZone}`, hour: Number(hour), minute: Number(minute), timeZone };
+});
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** TOTP fields without defaults: accounts override only what they name. */
 const totpFields = {
@@ -92,7 +127,13 @@ export const portalSchema = z.strictObject({
     .strictObject({ indexedDB: z.boolean().default(false), sessionStorage: z.boolean().default(false) })
     .default({ indexedDB: false, sessionStorage: false }),
   /** The cookies that carry the login, whose expiry is the session's; when not given, those the login set (session/session-cookies.ts). */
-  session: z.strictObject({ cookies: z.array(z.string().min(1)).min(1).optional() }).default({}),
+  session: z
+    .strictObject({
+      cookies: z.array(z.string().min(1)).min(1).optional(),
+      /** A time of day after which every session ends whatever its cookies say, e.g. "06:00 Asia/Kolkata". */
+      dailyCutoff: dailyCutoffSchema.optional(),
+    })
+    .default({}),
 });
 
 export const accountSchema = z.strictObject({
@@ -140,3 +181,4 @@ export type AccountConfig = z.output<typeof accountSchema>;
 export type Selectors = z.output<typeof selectorsSchema>;
 export type SuccessCheck = z.output<typeof successSchema>;
 export type TotpConfig = z.output<typeof totpParamsSchema>;
+export type DailyCutoff = z.output<typeof dailyCutoffSchema>;

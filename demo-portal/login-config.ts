@@ -9,6 +9,13 @@ export interface DemoLoginSetup {
   env: Record<string, string>;
 }
 
+/** How a login to `variant` is recognised: most share /api/me as their probe; rotating has its own, which rotates the cookie. */
+function variantSuccess(baseUrl: string, variant: DemoVariant): NonNullable<ConfigInput['portals']>[string]['success'] {
+  if (variant === 'spa') return { selector: '#dashboard' };
+  if (variant === 'rotating') return { url: '/dashboard$', probeUrl: `${baseUrl}/rotating/api/me` };
+  return { url: '/dashboard$', probeUrl: `${baseUrl}/api/me` };
+}
+
 /** Env var names for a demo user's secrets, e.g. DEMO01_PASSWORD. */
 export function demoEnvNames(username: string): { passwordEnv: string; totpSecretEnv: string } {
   const stem = username.toUpperCase().replace(/[^A-Z0-9]/g, '_');
@@ -27,7 +34,7 @@ export function demoLoginSetup(baseUrl: string, variants: readonly DemoVariant[]
   for (const variant of variants) {
     portals[variant] = {
       loginUrl: variantLoginUrl(baseUrl, variant),
-      success: variant === 'spa' ? { selector: '#dashboard' } : { url: '/dashboard$', probeUrl: `${baseUrl}/api/me` },
+      success: variantSuccess(baseUrl, variant),
     };
     for (const username of usernames) {
       const names = demoEnvNames(username);

@@ -33,6 +33,7 @@ import { conflictRoutes } from './variants/conflict.js';
 import { idfirstRoutes } from './variants/idfirst.js';
 import { inlineRoutes } from './variants/inline.js';
 import { noticeRoutes } from './variants/notice.js';
+import { rotatingRoutes } from './variants/rotating.js';
 import { ssoRoutes } from './variants/sso.js';
 import { trustRoutes } from './variants/trust.js';
 
@@ -59,6 +60,7 @@ const SCREEN_VARIANTS: ReadonlyArray<() => Array<[string, Handler]>> = [
   choiceRoutes,
   conflictRoutes,
   noticeRoutes,
+  rotatingRoutes,
 ];
 
 function formRoutes(variant: FormVariant): Array<[string, Handler]> {

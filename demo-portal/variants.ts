@@ -23,7 +23,9 @@ export type DemoVariant =
   | 'trust'
   | 'choice'
   | 'conflict'
-  | 'notice';
+  | 'notice'
+  // Rotates its session cookie on every authenticated request (rotation write-back).
+  | 'rotating';
 
 export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'classic',
@@ -48,6 +50,7 @@ export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'choice',
   'conflict',
   'notice',
+  'rotating',
 ]);
 
 /**
@@ -77,6 +80,7 @@ export const CLOCK_SKEW_MS: Readonly<Record<DemoVariant, number>> = Object.freez
   choice: 0,
   conflict: 0,
   notice: 0,
+  rotating: 0,
 });
 
 export function isDemoVariant(value: string): value is DemoVariant {

@@ -1,0 +1,58 @@
+import type { PortalConfig } from '../config/schema.js';
+import { PortalLoginError } from '../core/errors.js';
+import type { Session, SessionInfo } from '../session/model.js';
+import type { SessionStore } from '../session/store.js';
+import { judge, type JudgeOptions, type Rotation, type Verdict } from '../session/validity.js';
+import { saveRotation, writeBack } from '../session/write-back.js';
+
+/** One account's saved session as `status` and `refresh` see it; safe to print (no cookie or token value). */
+export interface SessionCheck {
+  account: string;
+  portal: string;
+  /** What the saved session says about itself; undefined when there is none (or it cannot be read). */
+  info: SessionInfo | undefined;
+  verdict: Omit<Verdict, 'rotation'>;
+  /** The probe's rotated cookies were saved back (see session/write-back.ts). */
+  wroteBack: boolean;
+}
+
+export interface CheckOptions extends JudgeOptions {
+  store: SessionStore;
+  now: () => Date;
+  /** ms to wait for the account's lock before a write-back; the write-back is skipped (not failed) when it stays held. */
+  lockWaitMs: number;
+  /** The caller already holds the account's lock (refresh's re-judge inside the login's lock). */
+  locked?: boolean;
+}
+
+/**
+ * Loads, judges and, when the probe rotated the session's cookies, writes
+ * them back. A session file that cannot be read counts as no session: the
+ * answer to both is "log in again".
+ */
+export async function checkSession(account: string, portalName: string, portal: PortalConfig, options: CheckOptions): Promise<SessionCheck> {
+  const { store } = options;
+  let session: Session | undefined;
+  try {
+    session = await store.load(account);
+  } catch (error) {
+    if (!(error instanceof PortalLoginError)) throw error;
+    const reason = `the saved session cannot be read (${error.message.split('\n')[0] ?? ''})`;
+    return { account, portal: portalName, info: undefined, verdict: { valid: 'no', reason, expiresAt: null, nextCutoffAt: null }, wroteBack: false };
+  }
+  const { rotation, ...verdict } = await judge(session, portal, options.now(), options);
+  const saved = session && rotation ? await saveRotated(account, session, rotation, options) : undefined;
+  // After a write-back the session's facts are the rotated cookies' (a new expiry, a new save time).
+  const info = saved?.info ?? session?.info;
+  return { account, portal: portalName, info, verdict: { ...verdict, expiresAt: info?.expiresAt ?? verdict.expiresAt }, wroteBack: saved !== undefined };
+}
+
+async function saveRotated(account: string, session: Session, rotation: Rotation, options: CheckOptions): Promise<Session | undefined> {
+  const now = options.now();
+  if (options.locked) return saveRotation(options.store, account, session, rotation, now);
+  return writeBack(options.store, account, session, rotation, { lockWaitMs: options.lockWaitMs, now }).catch((error: unknown) => {
+    // Another run holds the account (logging in or writing back itself): its session will be the newer one.
+    if (error instanceof PortalLoginError && error.code === 'LOCK_HELD') return undefined;
+    throw error;
+  });
+}

@@ -1,0 +1,78 @@
+import { resolve } from 'node:path';
+import { checkSession, type SessionCheck } from '../../app/check-session.js';
+import { selectAccounts } from '../../config/accounts.js';
+import { loadConfigFile } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { openSessionStore, type SessionStore } from '../../session/store.js';
+import type { CliContext } from '../context.js';
+
+export interface StatusArgs {
+  accounts: string[];
+  config: string;
+  stateDir?: string;
+  json: boolean;
+}
+
+/** How long a status (or refresh) waits for another run holding an account before it skips that account's write-back, in ms. */
+export const WRITE_BACK_LOCK_WAIT_MS = 10_000;
+
+/**
+ * `portal-login status [account..]`: what each saved session says about
+ * itself and whether it is valid now, without a browser. Prints no cookie
+ * or token value. Exit status 0 whatever the verdicts: it reports; `refresh` acts.
+ */
+export async function statusCommand(args: StatusArgs, ctx: CliContext, now: () => Date = () => new Date()): Promise<number> {
+  const { config, source } = await loadConfigFile(resolve(ctx.cwd, args.config));
+  const names = selectAccounts(config, args.accounts, source);
+  const store = openSessionStore({ kind: 'file', dir: args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir });
+  const checks = await checkAccounts(config, names, store, now);
+  ctx.out(args.json ? JSON.stringify({ accounts: checks.map(checkAsJson) }, null, 2) : statusTable(checks));
+  return 0;
+}
+
+/** Every named account checked at once: one probe each, in parallel (they are independent requests). */
+export function checkAccounts(config: Config, names: readonly string[], store: SessionStore, now: () => Date): Promise<SessionCheck[]> {
+  return Promise.all(
+    names.map((account) => {
+      const portalName = config.accounts[account]!.portal;
+      return checkSession(account, portalName, config.portals[portalName]!, { store, now, lockWaitMs: WRITE_BACK_LOCK_WAIT_MS });
+    }),
+  );
+}
+
+/** One account as JSON: facts and verdict, never a value. */
+export function checkAsJson(check: SessionCheck) {
+  return {
+    account: check.account,
+    portal: check.portal,
+    savedAt: check.info?.savedAt ?? null,
+    obtainedBy: check.info?.obtainedBy ?? null,
+    expiresAt: check.verdict.expiresAt,
+    nextCutoffAt: check.verdict.nextCutoffAt,
+    valid: check.verdict.valid,
+    reason: check.verdict.reason,
+    wroteBack: check.wroteBack,
+  };
+}
+
+/** An ISO time to the second, as people read it in a table. */
+const shortTime = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
+
+/** "browser session" for a session without a date, "-" for no session. */
+export function expiryText(check: SessionCheck): string {
+  if (!check.info) return '-';
+  return check.verdict.expiresAt ? shortTime(check.verdict.expiresAt) : 'browser session';
+}
+
+function statusTable(checks: readonly SessionCheck[]): string {
+  const header = ['ACCOUNT', 'PORTAL', 'SAVED AT', 'EXPIRES AT', 'VALID', 'REASON'];
+  const rows = checks.map((c) => {
+    const saved = c.info ? `${shortTime(c.info.savedAt)}${c.info.obtainedBy === 'write-back' ? ' (write-back)' : ''}` : '-';
+    const cutoff = c.verdict.nextCutoffAt && c.verdict.valid !== 'no' ? `; ends by the cutoff at ${shortTime(c.verdict.nextCutoffAt)}` : '';
+    return [c.account, c.portal, saved, expiryText(c), c.verdict.valid, `${c.verdict.reason}${cutoff}`];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  // The last column is not padded: trailing spaces only get in the way of grep and diff.
+  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
+  return [header, ...rows].map(line).join('\n');
+}
