@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserType, Page } from 'playwright';
 import { PortalLoginError } from '../core/errors.js';
 import { compileCacheDir, loadWithCompileCache } from './compile-cache.js';
 import { findBrowser, INSTALL_HINT, playwrightExecutablePath, type FoundBrowser } from './find-browser.js';
+import { openRunDir, type RunDir } from './profile-dir.js';
 
 /**
  * Flags for a closed network and for root: without the background-networking
@@ -30,16 +32,47 @@ export async function resolveBrowser(env: NodeJS.ProcessEnv = process.env): Prom
   return { chromium, found: findBrowser(env, playwrightExecutablePath(chromium)) };
 }
 
-/** Resolves once Chromium's launch has begun (Playwright loaded, process spawning), with the pending browser. */
-async function startLaunch(options: LaunchOptions): Promise<{ browser: Promise<Browser> }> {
+/**
+ * Resolves once Chromium's launch has begun (Playwright loaded, run folder
+ * made, process spawning), with the pending browser and the run's folder.
+ *
+ * Why launchPersistentContext: it is Playwright's only way to say where the
+ * profile goes. launch() always makes its own with
+ * `fs.mkdtemp(join(os.tmpdir(), 'playwright_chromiumdev_profile-'))`, in this
+ * process, when the launch runs; it refuses `--user-data-dir` in `args`, and
+ * no option or env var moves it (its `env` option reaches only Chromium).
+ * Pointing our own TMPDIR elsewhere would move every other temp file of the
+ * run with it (the raw trace in session/artifacts.ts) and is process-wide.
+ * One context per account still holds: this browser makes fresh incognito
+ * contexts exactly as launch()'s does; the default context (the profile on
+ * disk, one about:blank page) is never used for a login. `artifactsDir` keeps
+ * Playwright's other temp folder (traces, downloads) in the run folder too.
+ * Chromium's own TMPDIR is left alone: its singleton socket lives there, and
+ * under a deep run folder that path passed the 108-byte socket limit and
+ * Chromium did not start.
+ */
+async function startLaunch(options: LaunchOptions): Promise<{ browser: Promise<Browser>; runDir: RunDir }> {
   const { chromium, found } = await resolveBrowser(options.env);
+  const runDir = await openRunDir();
   const browser = chromium
-    .launch({ headless: !options.headed, executablePath: found.executablePath, args: chromiumArgs(process.getuid?.() === 0) })
-    .catch((error: unknown) => {
+    .launchPersistentContext(join(runDir.path, 'profile'), {
+      headless: !options.headed,
+      executablePath: found.executablePath,
+      args: chromiumArgs(process.getuid?.() === 0),
+      artifactsDir: join(runDir.path, 'artifacts'),
+    })
+    .then(browserOf, (error: unknown) => {
       const first = error instanceof Error ? error.message.split('\n')[0] : String(error);
       throw new PortalLoginError('BROWSER_NOT_FOUND', `Could not start ${found.executablePath ?? 'Playwright\'s Chromium'}: ${first}`, { hint: INSTALL_HINT, cause: error });
     });
-  return { browser };
+  return { browser, runDir };
+}
+
+/** The browser behind a persistent context: Playwright always has one for Chromium. */
+function browserOf(context: BrowserContext): Browser {
+  const browser = context.browser();
+  if (!browser) throw new Error('Playwright returned a persistent context without a browser');
+  return browser;
 }
 
 export interface BrowserInBackground {
@@ -88,6 +121,10 @@ export function launchInBackground(options: LaunchOptions): BrowserInBackground 
       (closing ??= (async () => {
         const started = await browser.catch(() => undefined);
         await started?.close();
+        // Chromium has exited: nothing writes into the run folder any more.
+        const run = await launch.catch(() => undefined);
+        await run?.runDir.swept;
+        await run?.runDir.remove();
       })()),
   };
 }
