@@ -32,47 +32,62 @@ export async function resolveBrowser(env: NodeJS.ProcessEnv = process.env): Prom
   return { chromium, found: findBrowser(env, playwrightExecutablePath(chromium)) };
 }
 
+interface Launch {
+  browser: Promise<Browser>;
+  runDir: RunDir;
+  /** Settles once the run folder links Chromium's profile (or finding it failed). */
+  linked: Promise<unknown>;
+}
+
 /**
  * Resolves once Chromium's launch has begun (Playwright loaded, run folder
- * made, process spawning), with the pending browser and the run's folder.
+ * made, process spawning).
  *
- * Why launchPersistentContext: it is Playwright's only way to say where the
- * profile goes. launch() always makes its own with
- * `fs.mkdtemp(join(os.tmpdir(), 'playwright_chromiumdev_profile-'))`, in this
- * process, when the launch runs; it refuses `--user-data-dir` in `args`, and
- * no option or env var moves it (its `env` option reaches only Chromium).
- * Pointing our own TMPDIR elsewhere would move every other temp file of the
- * run with it (the raw trace in session/artifacts.ts) and is process-wide.
- * One context per account still holds: this browser makes fresh incognito
- * contexts exactly as launch()'s does; the default context (the profile on
- * disk, one about:blank page) is never used for a login. `artifactsDir` keeps
- * Playwright's other temp folder (traces, downloads) in the run folder too.
- * Chromium's own TMPDIR is left alone: its singleton socket lives there, and
- * under a deep run folder that path passed the 108-byte socket limit and
- * Chromium did not start.
+ * Where the profile goes, and why there: launch() always makes it itself,
+ * `fs.mkdtemp(join(os.tmpdir(), 'playwright_chromiumdev_profile-'))` in this
+ * process; it refuses `--user-data-dir` in `args` and no option or env var
+ * moves it (the `env` option reaches only Chromium). The alternatives cost
+ * too much: our own TMPDIR is process-wide (the raw trace in
+ * session/artifacts.ts would move with it), and launchPersistentContext, whose
+ * browser does make fresh contexts per account, opens a page of its own
+ * (`npm run bench` on the shared 2-core machine, 2026-12-02: peak RSS +130 MB,
+ * A/B 0.80× → 1.18×; this way: unchanged). So the profile stays
+ * where Playwright puts it, Playwright still removes it on close, and the run
+ * folder links it, so that after a kill the next run's sweep removes it
+ * (profile-dir.ts). `artifactsDir` and `tracesDir` move Playwright's other temp
+ * folders, which hold the raw trace of a --trace run, into the run folder outright.
  */
-async function startLaunch(options: LaunchOptions): Promise<{ browser: Promise<Browser>; runDir: RunDir }> {
+async function startLaunch(options: LaunchOptions): Promise<Launch> {
   const { chromium, found } = await resolveBrowser(options.env);
   const runDir = await openRunDir();
   const browser = chromium
-    .launchPersistentContext(join(runDir.path, 'profile'), {
+    .launch({
       headless: !options.headed,
       executablePath: found.executablePath,
       args: chromiumArgs(process.getuid?.() === 0),
       artifactsDir: join(runDir.path, 'artifacts'),
+      tracesDir: join(runDir.path, 'traces'),
     })
-    .then(browserOf, (error: unknown) => {
+    .catch((error: unknown) => {
       const first = error instanceof Error ? error.message.split('\n')[0] : String(error);
       throw new PortalLoginError('BROWSER_NOT_FOUND', `Could not start ${found.executablePath ?? 'Playwright\'s Chromium'}: ${first}`, { hint: INSTALL_HINT, cause: error });
     });
-  return { browser, runDir };
+  // Beside the first page, not before it: the login does not wait for the link.
+  const linked = browser.then(chromiumPid).then((pid) => runDir.linkProfile(pid)).catch(() => undefined);
+  return { browser, runDir, linked };
 }
 
-/** The browser behind a persistent context: Playwright always has one for Chromium. */
-function browserOf(context: BrowserContext): Browser {
-  const browser = context.browser();
-  if (!browser) throw new Error('Playwright returned a persistent context without a browser');
-  return browser;
+/** Chromium's main process id, asked of Chromium: Playwright's Browser does not expose it. */
+async function chromiumPid(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+    const main = processInfo.find((p) => p.type === 'browser');
+    if (!main) throw new Error('Chromium reported no browser process');
+    return main.id;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
 }
 
 export interface BrowserInBackground {
@@ -119,10 +134,10 @@ export function launchInBackground(options: LaunchOptions): BrowserInBackground 
     },
     close: () =>
       (closing ??= (async () => {
-        const started = await browser.catch(() => undefined);
-        await started?.close();
-        // Chromium has exited: nothing writes into the run folder any more.
         const run = await launch.catch(() => undefined);
+        await run?.linked; // no CDP call in flight when the browser goes
+        const started = await browser.catch(() => undefined);
+        await started?.close(); // Playwright removes the profile once Chromium has exited
         await run?.runDir.swept;
         await run?.runDir.remove();
       })()),

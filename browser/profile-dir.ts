@@ -1,40 +1,60 @@
-import { lstat, mkdir, mkdtemp, readdir, readlink, rm, chmod } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readlink, rm, symlink } from 'node:fs/promises';
 import { hostname, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PortalLoginError } from '../core/errors.js';
 
 /**
- * Chromium's profile for one run lives in `<tmp>/portal-login-<uid>/run-<pid>-<random>/`:
- * a run killed with SIGKILL cannot clean up after itself, so the next run
- * removes the folders of runs whose process is gone. Everything of a run is
- * in its folder, so a sweep never has to guess which files belong to whom.
+ * Each run owns a folder `<tmp>/portal-login-<uid>/run-<pid>-<random>/`
+ * holding Playwright's artifacts folder and a `profile` link to the Chromium
+ * profile Playwright made for it. A run killed with SIGKILL cannot clean up
+ * after itself, so the next run removes what runs whose process is gone left
+ * behind. The link says exactly which profile was whose: a sweep never has to
+ * guess from a shared /tmp.
  */
 
-/** A name Playwright gives the profile folder it makes itself (under os.tmpdir()). */
+/** The name Playwright gives the profile folder it makes in os.tmpdir(). */
 export const PLAYWRIGHT_PROFILE_PREFIX = 'playwright_chromiumdev_profile-';
+/** The folder Chromium makes in its TMPDIR for its singleton socket. */
+const CHROMIUM_SOCKET_PREFIX = 'org.chromium.Chromium.';
+/** This run's link to its profile, in its run folder. */
+export const PROFILE_LINK = 'profile';
 const RUN_NAME = /^run-(\d+)-/;
 /** Removing a folder that a dying Chromium still writes into fails ENOTEMPTY for a moment. */
 const RM_OPTIONS = { recursive: true, force: true, maxRetries: 10, retryDelay: 100 } as const;
 
-/** Says whether a process id belongs to a live process; injected so tests decide. */
+/** Says whether a process id belongs to a live process; a parameter so tests can decide. */
 export type IsAlive = (pid: number) => boolean;
 
 export interface RunDir {
   /** This run's own folder (0700). */
   path: string;
-  /** Names of the dead runs' folders (and stray profiles) removed at start; never rejects. */
+  /** Names removed from the root by the sweep started at open; never rejects. */
   swept: Promise<string[]>;
-  /** Removes this run's folder; call once Chromium has exited. Never throws. */
+  /**
+   * Links the profile that Chromium `browserPid` holds (found by its
+   * SingletonLock under `tmp`) into this run's folder, so a sweep can remove
+   * it if this run is killed. Resolves to the profile's path, or undefined
+   * when none is found. Never rejects.
+   */
+  linkProfile(browserPid: number): Promise<string | undefined>;
+  /** Removes this run's folder; call once Chromium has exited. Never rejects. */
   remove(): Promise<void>;
 }
 
-/** `<tmp>/portal-login-<uid>`: one folder per user, so two users of one machine never share (or sweep) each other's. */
+/** `<tmp>/portal-login-<uid>`: one per user, so users of one machine never share (or sweep) each other's. */
 export function privateTempRoot(tmp: string = tmpdir(), uid: number | undefined = process.getuid?.()): string {
   return join(tmp, `portal-login-${uid ?? userInfo().username}`);
 }
 
-/** True when `pid` is a live process: signal 0 checks without sending; EPERM means alive but another user's. */
+/**
+ * True when `pid` is a live process: signal 0 checks without sending; EPERM
+ * means alive but another user's. A zombie answers signal 0 too, and a killed
+ * run's Chromium stays one where PID 1 does not reap orphans (containers,
+ * microVMs), so Linux's process state decides first.
+ */
 export function isProcessAlive(pid: number): boolean {
+  if (zombie(pid)) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -43,54 +63,99 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-/**
- * Makes this run's folder under the private root and starts sweeping dead
- * runs' folders beside it (in the background: Chromium's launch need not wait
- * for it). Refuses a root that is not a real directory of ours: on a shared
- * /tmp another user could have made it first.
- */
-export async function openRunDir(options: { root?: string; pid?: number; isAlive?: IsAlive } = {}): Promise<RunDir> {
-  const root = options.root ?? privateTempRoot();
-  const pid = options.pid ?? process.pid;
-  await ensureOwnPrivateDir(root);
-  const path = await mkdtemp(join(root, `run-${pid}-`)); // mkdtemp makes it 0700
-  const swept = sweepStaleRuns(root, options.isAlive ?? isProcessAlive).catch(() => []);
-  return { path, swept, remove: () => rm(path, RM_OPTIONS).catch(() => undefined) };
+/** /proc/<pid>/stat is "pid (comm) state ...", and comm may hold spaces or parentheses. */
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false; // no such process, or no /proc: signal 0 tells
+  }
 }
 
 /**
- * Removes from `root` every `run-<pid>-*` folder whose pid is not alive, and
- * any Playwright profile folder left directly in it by a dead Chromium (an
- * older run, or a user who pointed TMPDIR here). Live runs are left alone.
- * Best effort per entry: one folder that cannot go does not stop the rest.
- * Returns the names removed.
+ * Makes this run's folder under the private root in `tmp` and starts
+ * sweeping dead runs beside it, in the background: Chromium's launch need not
+ * wait for it. Refuses a root that is not a real directory of ours: on a
+ * shared /tmp another user could have made it first.
+ */
+export async function openRunDir(options: { tmp?: string; pid?: number; isAlive?: IsAlive } = {}): Promise<RunDir> {
+  const tmp = options.tmp ?? tmpdir();
+  const root = privateTempRoot(tmp);
+  const isAlive = options.isAlive ?? isProcessAlive;
+  await ensureOwnPrivateDir(root);
+  const path = await mkdtemp(join(root, `run-${options.pid ?? process.pid}-`)); // mkdtemp makes it 0700
+  return {
+    path,
+    swept: sweepStaleRuns(root, isAlive).catch(() => []),
+    linkProfile: async (browserPid) => {
+      const profile = await findLockedProfile(tmp, browserPid).catch(() => undefined);
+      if (profile) await symlink(profile, join(path, PROFILE_LINK)).catch(() => undefined);
+      return profile;
+    },
+    remove: () => rm(path, RM_OPTIONS).catch(() => undefined),
+  };
+}
+
+/**
+ * Removes from `root` every `run-<pid>-*` folder whose pid is not alive, with
+ * the profile it links to, and any Playwright profile folder left directly in
+ * the root by a dead Chromium (a user who pointed TMPDIR here). A run whose
+ * Chromium still holds its profile waits for a later sweep. A link leading
+ * anywhere but a Playwright profile in the root's own folder is not followed.
+ * Best effort per entry; returns the names removed from the root.
  */
 export async function sweepStaleRuns(root: string, isAlive: IsAlive = isProcessAlive): Promise<string[]> {
-  const entries = await readdir(root, { withFileTypes: true });
-  const stale: string[] = [];
-  for (const entry of entries) {
+  const removed: string[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     const path = join(root, entry.name);
     const run = RUN_NAME.exec(entry.name);
-    const dead = run ? !isAlive(Number(run[1])) : entry.name.startsWith(PLAYWRIGHT_PROFILE_PREFIX) && !(await profileInUse(path, isAlive));
-    if (dead) stale.push(entry.name);
+    const stale = run ? !isAlive(Number(run[1])) && (await removeLinkedProfile(path, dirname(root), isAlive)) : isStrayProfile(entry.name) && !(await profileInUse(path, isAlive));
+    if (stale && (await rm(path, RM_OPTIONS).then(() => true, () => false))) removed.push(entry.name);
   }
-  const removed = await Promise.all(stale.map((name) => rm(join(root, name), RM_OPTIONS).then(() => name, () => undefined)));
-  return removed.filter((name): name is string => name !== undefined);
+  return removed;
 }
 
+const isStrayProfile = (name: string) => name.startsWith(PLAYWRIGHT_PROFILE_PREFIX);
+
 /**
- * Chromium marks a profile in use with a `SingletonLock` symlink to
- * `<host>-<pid>` and removes it when it exits. No lock, or a lock of a dead
- * process on this host: nobody uses it. A lock from another host (a shared
- * home or tmp) cannot be checked, so it counts as in use.
+ * Removes the profile a dead run links to, and the folder of Chromium's
+ * singleton socket that the profile links to (Chromium makes it in its own
+ * TMPDIR and removes it on a clean exit only). False when Chromium still
+ * holds the profile: the run folder stays for a later sweep.
  */
-async function profileInUse(profile: string, isAlive: IsAlive): Promise<boolean> {
+async function removeLinkedProfile(run: string, tmp: string, isAlive: IsAlive): Promise<boolean> {
+  const profile = await readlink(join(run, PROFILE_LINK)).catch(() => undefined);
+  if (!profile || dirname(profile) !== tmp || !isStrayProfile(basename(profile))) return true;
+  if (await profileInUse(profile, isAlive)) return false;
+  const socket = await readlink(join(profile, 'SingletonSocket')).catch(() => undefined);
+  const socketDir = socket === undefined ? undefined : dirname(socket);
+  if (socketDir && dirname(socketDir) === tmp && basename(socketDir).startsWith(CHROMIUM_SOCKET_PREFIX)) await rm(socketDir, RM_OPTIONS);
+  await rm(profile, RM_OPTIONS);
+  return true;
+}
+
+/** Chromium's SingletonLock in a profile: a symlink to `<host>-<pid>`, removed when Chromium exits. */
+async function profileLock(profile: string): Promise<{ host: string; pid: number } | undefined> {
   const lock = await readlink(join(profile, 'SingletonLock')).catch(() => undefined);
-  if (lock === undefined) return false;
-  const owner = /^(.*)-(\d+)$/.exec(lock);
-  if (!owner || owner[1] !== hostname()) return true;
-  return isAlive(Number(owner[2]));
+  const owner = lock === undefined ? null : /^(.*)-(\d+)$/.exec(lock);
+  return owner ? { host: owner[1]!, pid: Number(owner[2]) } : undefined;
+}
+
+/** No lock, or a dead process's lock on this host: nobody uses it. Another host's lock cannot be checked: in use. */
+async function profileInUse(profile: string, isAlive: IsAlive): Promise<boolean> {
+  const lock = await profileLock(profile);
+  return lock !== undefined && (lock.host !== hostname() || isAlive(lock.pid));
+}
+
+/** The Playwright profile in `tmp` whose SingletonLock names Chromium `pid` on this host. */
+async function findLockedProfile(tmp: string, pid: number): Promise<string | undefined> {
+  for (const name of (await readdir(tmp)).filter(isStrayProfile)) {
+    const lock = await profileLock(join(tmp, name));
+    if (lock?.host === hostname() && lock.pid === pid) return join(tmp, name);
+  }
+  return undefined;
 }
 
 /**
@@ -105,7 +170,7 @@ async function ensureOwnPrivateDir(dir: string): Promise<void> {
   const stat = await lstat(dir);
   const uid = process.getuid?.();
   if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) {
-    throw new PortalLoginError('BROWSER_NOT_FOUND', `Cannot keep Chromium's profile in ${dir}: it is ${stat.isDirectory() ? 'owned by another user' : 'not a directory'}.`, {
+    throw new PortalLoginError('BROWSER_NOT_FOUND', `Cannot keep Chromium's temp files in ${dir}: it is ${stat.isDirectory() ? 'owned by another user' : 'not a directory'}.`, {
       hint: `Remove ${dir}, or set TMPDIR to a folder only you can write to.`,
     });
   }
