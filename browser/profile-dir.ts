@@ -110,11 +110,16 @@ export async function sweepStaleRuns(root: string, isAlive: IsAlive = isProcessA
   for (const entry of await readdir(root, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     const path = join(root, entry.name);
-    const run = RUN_NAME.exec(entry.name);
-    const stale = run ? !isAlive(Number(run[1])) && (await removeLinkedProfile(path, dirname(root), isAlive)) : isStrayProfile(entry.name) && !(await profileInUse(path, isAlive));
-    if (stale && (await rm(path, RM_OPTIONS).then(() => true, () => false))) removed.push(entry.name);
+    if ((await sweepable(entry.name, path, dirname(root), isAlive)) && (await rm(path, RM_OPTIONS).then(() => true, () => false))) removed.push(entry.name);
   }
   return removed;
+}
+
+/** A dead run's folder once the profile it links is gone, or a stray profile that no live Chromium holds. */
+async function sweepable(name: string, path: string, tmp: string, isAlive: IsAlive): Promise<boolean> {
+  const run = RUN_NAME.exec(name);
+  if (run) return !isAlive(Number(run[1])) && (await removeLinkedProfile(path, tmp, isAlive));
+  return isStrayProfile(name) && !(await profileInUse(path, isAlive));
 }
 
 const isStrayProfile = (name: string) => name.startsWith(PLAYWRIGHT_PROFILE_PREFIX);
@@ -131,9 +136,8 @@ async function removeLinkedProfile(run: string, tmp: string, isAlive: IsAlive): 
   if (await profileInUse(profile, isAlive)) return false;
   const socket = await readlink(join(profile, 'SingletonSocket')).catch(() => undefined);
   const socketDir = socket === undefined ? undefined : dirname(socket);
-  if (socketDir && dirname(socketDir) === tmp && basename(socketDir).startsWith(CHROMIUM_SOCKET_PREFIX)) await rm(socketDir, RM_OPTIONS);
-  await rm(profile, RM_OPTIONS);
-  return true;
+  if (socketDir && dirname(socketDir) === tmp && basename(socketDir).startsWith(CHROMIUM_SOCKET_PREFIX)) await rm(socketDir, RM_OPTIONS).catch(() => undefined);
+  return rm(profile, RM_OPTIONS).then(() => true, () => false); // kept with its link for the next sweep if it cannot go now
 }
 
 /** Chromium's SingletonLock in a profile: a symlink to `<host>-<pid>`, removed when Chromium exits. */
