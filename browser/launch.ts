@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserType, Page } from 'playwright';
 import { PortalLoginError } from '../core/errors.js';
 import { compileCacheDir, loadWithCompileCache } from './compile-cache.js';
 import { findBrowser, INSTALL_HINT, playwrightExecutablePath, type FoundBrowser } from './find-browser.js';
+import { openRunDir, type RunDir } from './profile-dir.js';
 
 /**
  * Flags for a closed network and for root: without the background-networking
@@ -30,16 +32,62 @@ export async function resolveBrowser(env: NodeJS.ProcessEnv = process.env): Prom
   return { chromium, found: findBrowser(env, playwrightExecutablePath(chromium)) };
 }
 
-/** Resolves once Chromium's launch has begun (Playwright loaded, process spawning), with the pending browser. */
-async function startLaunch(options: LaunchOptions): Promise<{ browser: Promise<Browser> }> {
+interface Launch {
+  browser: Promise<Browser>;
+  runDir: RunDir;
+  /** Settles once the run folder links Chromium's profile (or finding it failed). */
+  linked: Promise<unknown>;
+}
+
+/**
+ * Resolves once Chromium's launch has begun (Playwright loaded, run folder
+ * made, process spawning).
+ *
+ * Where the profile goes, and why there: launch() always makes it itself,
+ * `fs.mkdtemp(join(os.tmpdir(), 'playwright_chromiumdev_profile-'))` in this
+ * process; it refuses `--user-data-dir` in `args` and no option or env var
+ * moves it (the `env` option reaches only Chromium). The alternatives cost
+ * too much: our own TMPDIR is process-wide (the raw trace in
+ * session/artifacts.ts would move with it), and launchPersistentContext, whose
+ * browser does make fresh contexts per account, opens a page of its own
+ * (`npm run bench` on the shared 2-core machine, 2026-12-02: peak RSS +130 MB,
+ * A/B 0.80× → 1.18×; this way: unchanged). So the profile stays
+ * where Playwright puts it, Playwright still removes it on close, and the run
+ * folder links it, so that after a kill the next run's sweep removes it
+ * (profile-dir.ts). `artifactsDir` and `tracesDir` move Playwright's other temp
+ * folders, which hold the raw trace of a --trace run, into the run folder outright.
+ */
+async function startLaunch(options: LaunchOptions): Promise<Launch> {
   const { chromium, found } = await resolveBrowser(options.env);
+  const runDir = await openRunDir();
   const browser = chromium
-    .launch({ headless: !options.headed, executablePath: found.executablePath, args: chromiumArgs(process.getuid?.() === 0) })
+    .launch({
+      headless: !options.headed,
+      executablePath: found.executablePath,
+      args: chromiumArgs(process.getuid?.() === 0),
+      artifactsDir: join(runDir.path, 'artifacts'),
+      tracesDir: join(runDir.path, 'traces'),
+    })
     .catch((error: unknown) => {
       const first = error instanceof Error ? error.message.split('\n')[0] : String(error);
       throw new PortalLoginError('BROWSER_NOT_FOUND', `Could not start ${found.executablePath ?? 'Playwright\'s Chromium'}: ${first}`, { hint: INSTALL_HINT, cause: error });
     });
-  return { browser };
+  // Beside the first page, not before it: the login does not wait for the link.
+  const linked = browser.then(chromiumPid).then((pid) => runDir.linkProfile(pid)).catch(() => undefined);
+  return { browser, runDir, linked };
+}
+
+/** Chromium's main process id, asked of Chromium: Playwright's Browser does not expose it. */
+async function chromiumPid(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+    const main = processInfo.find((p) => p.type === 'browser');
+    if (!main) throw new Error('Chromium reported no browser process');
+    return main.id;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
 }
 
 export interface BrowserInBackground {
@@ -86,8 +134,12 @@ export function launchInBackground(options: LaunchOptions): BrowserInBackground 
     },
     close: () =>
       (closing ??= (async () => {
+        const run = await launch.catch(() => undefined);
+        await run?.linked; // no CDP call in flight when the browser goes
         const started = await browser.catch(() => undefined);
-        await started?.close();
+        await started?.close(); // Playwright removes the profile once Chromium has exited
+        await run?.runDir.swept;
+        await run?.runDir.remove();
       })()),
   };
 }
