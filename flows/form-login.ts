@@ -13,7 +13,6 @@ export interface FormLoginInput extends LoginPageInput {
 export interface FormLoginResult {
   /** Portal clock minus ours (ms); 0 when within noise. */
   skewMs: number;
-  codesSubmitted: number;
 }
 
 /**
@@ -27,8 +26,8 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
   const skewMs = await openLoginPage(input);
   if (skewMs !== 0) log.warn(`The portal's clock is ${(skewMs / 1000).toFixed(1)} s ${skewMs > 0 ? 'ahead of' : 'behind'} this machine's; codes are generated on the portal's clock. Check NTP on this machine.`);
   log.debug(`Opened ${shownUrl(page)}; portal clock offset ${skewMs} ms.`);
-  const state = await runScreenLoop({ ...input, codes: input.codeSource(skewMs) });
-  return { skewMs, codesSubmitted: state.codesSubmitted };
+  await runScreenLoop({ ...input, codes: input.codeSource(skewMs) });
+  return { skewMs };
 }
 
 /**
