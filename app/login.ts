@@ -9,6 +9,7 @@ import type { Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
 import { formLogin } from '../flows/form-login.js';
 import { artifactStem, saveFailureArtifacts } from '../session/artifacts.js';
+import { startCapture, type CaptureRun } from '../session/capture.js';
 import { sessionExpiry, type Session, type SessionCookie } from '../session/model.js';
 import { sessionCookieNames } from '../session/session-cookies.js';
 import { openSessionStore, type SessionStore } from '../session/store.js';
@@ -100,6 +101,8 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
     return failed(thrown); // e.g. Chromium died after the previous account logged in
   }
   const { context, page } = opened;
+  // Before the first page load, so a response capture sees the login's own requests.
+  const capture = startCapture(account.portal.capture, context, options.redactor);
   try {
     if (account.portal.blockResources) await blockHeavyResources(context);
     if (options.trace) await context.tracing.start({ snapshots: true, screenshots: false, sources: false });
@@ -119,7 +122,7 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
       log,
       timeoutMs: options.timeoutMs,
     });
-    const session = await capturedSession(page, context, account, before, log);
+    const session = await capturedSession(page, context, account, before, capture, log);
     await store.save(account.name, session);
     // The session is saved: the login has succeeded. The trace (kept only for failures) is dropped, and failing to stop it changes nothing.
     if (options.trace) await context.tracing.stop().catch((error: unknown) => log.debug(`Trace discarded; stopping it failed: ${firstLine(error)}`));
@@ -130,6 +133,8 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
     return { account: account.name, ok: true, statePath, expiresAt: session.info.expiresAt, durationMs: Date.now() - started, skewMs: result.skewMs };
   } catch (thrown) {
     const result = failed(thrown, context);
+    // Tokens the portal handed out before the failure are in the page and the trace: the redactor must know them first.
+    await redactCaptured(capture, page, context);
     result.error.artifacts = await saveFailureArtifacts({
       page,
       context,
@@ -150,8 +155,11 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
  * portal's switch is on, and its expiry from the cookies that carry it
  * (configured `session.cookies`, else those the login set).
  */
-async function capturedSession(page: Page, context: BrowserContext, account: ResolvedAccount, before: SessionCookie[], log: Logger): Promise<Session> {
+async function capturedSession(page: Page, context: BrowserContext, account: ResolvedAccount, before: SessionCookie[], capture: CaptureRun, log: Logger): Promise<Session> {
   const state = await context.storageState({ indexedDB: account.portal.storage.indexedDB });
+  const { tokens, missing: notCaptured } = await capture.finish({ page, cookies: state.cookies, origins: state.origins });
+  // Names only (the values are registered with the redactor anyway): the login worked, only this token is not there.
+  if (notCaptured.length > 0) log.warn(`Nothing found for capture ${notCaptured.join(', ')} (portals.${account.portalName}.capture); the session is saved without it.`);
   const sessionStorage = account.portal.storage.sessionStorage
     ? { [new URL(page.url()).origin]: await page.evaluate((): Record<string, string> => Object.fromEntries(Object.entries(window.sessionStorage))) }
     : undefined;
@@ -164,7 +172,7 @@ async function capturedSession(page: Page, context: BrowserContext, account: Res
     cookies: state.cookies,
     origins: state.origins,
     ...(sessionStorage ? { sessionStorage } : {}),
-    tokens: {},
+    tokens,
     info: {
       account: account.name,
       portal: account.portalName,
@@ -174,6 +182,12 @@ async function capturedSession(page: Page, context: BrowserContext, account: Res
       sessionCookies,
     },
   };
+}
+
+/** Registers whatever the captures can still read with the redactor; a dead browser leaves nothing to read, and nothing to leak. */
+async function redactCaptured(capture: CaptureRun, page: Page, context: BrowserContext): Promise<void> {
+  const state = await context.storageState().catch(() => ({ cookies: [], origins: [] }));
+  await capture.finish({ page, cookies: state.cookies, origins: state.origins }).catch(() => undefined);
 }
 
 /** Playwright's message for every call on a page, context or browser that is gone (also after Chromium was killed). */

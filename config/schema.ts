@@ -76,6 +76,31 @@ export const totpParamsSchema = z.strictObject({
   minSecondsLeft: totpFields.minSecondsLeft.default(DEFAULT_MIN_SECONDS_LEFT),
 });
 
+/** A regular expression given as a string; the message says how to fix one that does not compile. */
+const regexString = z.string().min(1).refine(compiles, 'must be a valid (JavaScript) regular expression, e.g. "/api/verify$"; escape ( [ ? + with a backslash');
+
+/**
+ * Where a token the login leaves behind is read (session/capture.ts): one
+ * branch per `from`, so each kind has only its own keys. `origin` defaults
+ * to the logged-in page's origin.
+ */
+export const captureSchema = z.discriminatedUnion('from', [
+  z.strictObject({ from: z.literal('localStorage'), key: z.string().min(1), origin: webUrl.optional() }),
+  z.strictObject({ from: z.literal('sessionStorage'), key: z.string().min(1), origin: webUrl.optional() }),
+  z
+    .strictObject({
+      from: z.literal('response'),
+      /** Regular expression the response's URL matches; the first match is read. */
+      url: regexString,
+      /** Dot path of a field in the JSON body, e.g. "data.token". */
+      json: z.string().min(1).optional(),
+      /** Name of a response header. */
+      header: z.string().min(1).optional(),
+    })
+    .refine((c) => (c.json === undefined) !== (c.header === undefined), { message: 'say what to read from the response: set exactly one of json (a dot path) or header (a header name)' }),
+  z.strictObject({ from: z.literal('cookie'), name: z.string().min(1) }),
+]);
+
 export const portalSchema = z.strictObject({
   loginUrl: webUrl,
   selectors: selectorsSchema.default({}),
@@ -93,6 +118,19 @@ export const portalSchema = z.strictObject({
     .default({ indexedDB: false, sessionStorage: false }),
   /** The cookies that carry the login, whose expiry is the session's; when not given, those the login set (session/session-cookies.ts). */
   session: z.strictObject({ cookies: z.array(z.string().min(1)).min(1).optional() }).default({}),
+  /** Values to save with the session by name (exported as <ACCOUNT>_<NAME>), e.g. the login API's token. */
+  capture: z
+    .record(z.string(), captureSchema)
+    // Checked here, not in the record's key schema: zod reports a bad key only as "Invalid key in record".
+    .superRefine(
+      (captures, ctx) => {
+        for (const name of isRecord(captures) ? Object.keys(captures) : []) {
+          if (!/^[A-Za-z0-9_]+$/.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'capture names may use letters, digits and _ (they become env var names: <ACCOUNT>_<NAME>)' });
+        }
+      },
+      { when: () => true }, // also when a capture's own keys are wrong: every problem at once
+    )
+    .default({}),
 });
 
 export const accountSchema = z.strictObject({
@@ -140,3 +178,5 @@ export type AccountConfig = z.output<typeof accountSchema>;
 export type Selectors = z.output<typeof selectorsSchema>;
 export type SuccessCheck = z.output<typeof successSchema>;
 export type TotpConfig = z.output<typeof totpParamsSchema>;
+export type CaptureSpec = z.output<typeof captureSchema>;
+
