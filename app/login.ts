@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from 'playwright';
 import type { ResolvedAccount } from '../config/accounts.js';
+import type { Webhook } from '../config/schema.js';
 import { blockHeavyResources, type BrowserInBackground, type OpenPage } from '../browser/launch.js';
 import { totpCodeSource } from '../codes/totp-source.js';
 import { ensurePrivateDir } from '../core/atomic-write.js';
@@ -8,6 +9,7 @@ import { PortalLoginError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
 import { formLogin } from '../flows/form-login.js';
+import { alertFacts, sendAlerts } from './alerts.js';
 import { artifactStem, saveFailureArtifacts } from '../session/artifacts.js';
 import { startCapture, type CaptureRun } from '../session/capture.js';
 import { sessionExpiry, type Session, type SessionCookie } from '../session/model.js';
@@ -38,6 +40,8 @@ export interface LoginOptions {
    * of the other run, plus its wait for a fresh TOTP window).
    */
   lockWaitMs?: number;
+  /** The config's top-level `alerts.webhooks`; each portal's own are added to them. */
+  alerts?: readonly Webhook[];
 }
 
 export type AccountResult =
@@ -58,10 +62,20 @@ export async function loginAccounts(accounts: ResolvedAccount[], options: LoginO
   for (const account of accounts) {
     const crashed = results.find((r) => !r.ok && r.error.code === 'BROWSER_CLOSED');
     // Chromium is gone: this account would only fail the same way, so it is not tried.
-    if (crashed) results.push({ account: account.name, ok: false, error: browserClosedError({ crashedIn: crashed.account, account: account.name }), durationMs: 0 });
-    else results.push(await loginOne(account, store, options));
+    const result: AccountResult = crashed
+      ? { account: account.name, ok: false, error: browserClosedError({ crashedIn: crashed.account, account: account.name }), durationMs: 0 }
+      : await loginOne(account, store, options);
+    results.push(result);
+    if (!result.ok) await alertFailure(account, result.error, options);
   }
   return results;
+}
+
+/** Tells the account's webhooks (top level + its portal's) about a failed login; never fails itself. */
+async function alertFailure(account: ResolvedAccount, error: PortalLoginError, options: LoginOptions): Promise<void> {
+  const webhooks = [...(options.alerts ?? []), ...account.portal.alerts.webhooks];
+  if (webhooks.length === 0) return;
+  await sendAlerts(webhooks, alertFacts(account.name, account.portalName, error, new Date()), { redactor: options.redactor, log: options.logFor(account.name) });
 }
 
 /**

@@ -101,6 +101,11 @@ export const captureSchema = z.discriminatedUnion('from', [
   z.strictObject({ from: z.literal('cookie'), name: z.string().min(1) }),
 ]);
 
+/** Webhooks told about a failed login (app/alerts.ts); `json` is the generic body, `slack` Slack's {text}. */
+export const alertsSchema = z.strictObject({
+  webhooks: z.array(z.strictObject({ url: webUrl, format: z.enum(['json', 'slack']).default('json') })).default([]),
+});
+
 export const portalSchema = z.strictObject({
   loginUrl: webUrl,
   selectors: selectorsSchema.default({}),
@@ -131,6 +136,8 @@ export const portalSchema = z.strictObject({
       { when: () => true }, // also when a capture's own keys are wrong: every problem at once
     )
     .default({}),
+  /** Webhooks for this portal's failed logins, besides the top-level ones. */
+  alerts: alertsSchema.default({ webhooks: [] }),
 });
 
 export const accountSchema = z.strictObject({
@@ -146,6 +153,8 @@ export const configSchema = z
   .strictObject({
     stateDir: z.string().min(1).default('.portal-login/state'),
     artifactsDir: z.string().min(1).default('.portal-login/artifacts'),
+    /** Webhooks for every portal's failed logins. */
+    alerts: alertsSchema.default({ webhooks: [] }),
     portals: z.record(z.string().min(1), portalSchema),
     accounts: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'account names may use letters, digits, . _ -'), accountSchema),
   })
@@ -179,4 +188,5 @@ export type Selectors = z.output<typeof selectorsSchema>;
 export type SuccessCheck = z.output<typeof successSchema>;
 export type TotpConfig = z.output<typeof totpParamsSchema>;
 export type CaptureSpec = z.output<typeof captureSchema>;
-
+export type AlertsConfig = z.output<typeof alertsSchema>;
+export type Webhook = AlertsConfig['webhooks'][number];

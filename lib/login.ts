@@ -40,6 +40,7 @@ export async function loginAccount(account: string, options: LibraryLoginOptions
       stateDir: config.stateDir,
       artifactsDir: config.artifactsDir,
       ledgerDir: ledgerDir(processEnv),
+      alerts: config.alerts.webhooks,
       source,
       timeoutMs: (options.timeoutSeconds ?? 30) * 1000,
       trace: false,

@@ -6,43 +6,14 @@
  * appears nowhere else: not on stdout/stderr, not in a failure's trace.
  */
 import { test, expect } from '../support/fixtures.js';
-import { createServer, request, type Server } from 'node:http';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import type { ConfigInput } from '../../config/schema.js';
 import { runCli } from '../support/cli.js';
+import { recordingProxy } from '../support/recording-proxy.js';
 
 const USER = 'demo07';
-
-interface RecordingProxy {
-  url: string;
-  /** Every `token` the portal sent in a /spa/api/verify reply. */
-  tokens: string[];
-  close(): Promise<void>;
-}
-
-/** Forwards every request to `target` unchanged and remembers the session tokens in the verify replies. */
-async function recordingProxy(target: string): Promise<RecordingProxy> {
-  const tokens: string[] = [];
-  const server: Server = createServer((req, res) => {
-    const upstream = request(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (c: Buffer) => chunks.push(c));
-      answer.on('end', () => {
-        const body = Buffer.concat(chunks);
-        if (req.url?.startsWith('/spa/api/verify') && answer.statusCode === 200) tokens.push((JSON.parse(body.toString()) as { token: string }).token);
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        res.end(body);
-      });
-    });
-    req.pipe(upstream);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, tokens, close: () => new Promise((done) => server.close(() => done())) };
-}
 
 function useProxyWithCaptures(proxyUrl: string) {
   return (c: ConfigInput) => {

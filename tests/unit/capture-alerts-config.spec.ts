@@ -26,6 +26,8 @@ function problems(raw: unknown): string {
 test('defaults: no captures, no webhooks', () => {
   const config = validateConfig(base(), 'test.yaml');
   expect(config.portals.acme!.capture).toEqual({});
+  expect(config.portals.acme!.alerts).toEqual({ webhooks: [] });
+  expect(config.alerts).toEqual({ webhooks: [] });
 });
 
 test('each capture kind parses with its own keys; a webhook format defaults to json', () => {
@@ -36,8 +38,10 @@ test('each capture kind parses with its own keys; a webhook format defaults to j
     D: { from: 'response', url: '/api/login', header: 'x-auth' },
     E: { from: 'cookie', name: 'XSRF' },
   };
-  const config = validateConfig(base({ capture }), 'test.yaml');
+  const config = validateConfig(base({ capture, alerts: { webhooks: [{ url: 'https://hooks.example/p' }] } }, { alerts: { webhooks: [{ url: 'https://hooks.slack.example/x', format: 'slack' }] } }), 'test.yaml');
   expect(config.portals.acme!.capture).toEqual(capture);
+  expect(config.portals.acme!.alerts.webhooks).toEqual([{ url: 'https://hooks.example/p', format: 'json' }]);
+  expect(config.alerts.webhooks).toEqual([{ url: 'https://hooks.slack.example/x', format: 'slack' }]);
 });
 
 test('capture mistakes are reported at once, each at its path', () => {
@@ -51,6 +55,7 @@ test('capture mistakes are reported at once, each at its path', () => {
         EXTRA: { from: 'cookie', name: 'a', key: 'b' },
         'bad-name': { from: 'cookie', name: 'a' },
       },
+      alerts: { webhooks: [{ url: 'file:///etc/passwd', format: 'teams' }] },
     }),
   );
   expect(message).toContain('portals.acme.capture.BOTH: say what to read from the response: set exactly one of json (a dot path) or header (a header name)');
@@ -59,6 +64,8 @@ test('capture mistakes are reported at once, each at its path', () => {
   expect(message).toMatch(/portals\.acme\.capture\.KIND\.from: .*localStorage/);
   expect(message).toContain('portals.acme.capture.EXTRA: Unrecognized key');
   expect(message).toContain('portals.acme.capture.bad-name: capture names may use letters, digits and _');
+  expect(message).toContain('portals.acme.alerts.webhooks.0.url: must be an http:// or https:// URL');
+  expect(message).toContain('portals.acme.alerts.webhooks.0.format');
 });
 
 test('fieldAt reads strings and numbers at a dot path, nothing else', () => {
