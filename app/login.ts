@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from 'playwright';
 import type { ResolvedAccount } from '../config/accounts.js';
+import type { Webhook } from '../config/schema.js';
 import { blockHeavyResources, type BrowserInBackground, type OpenPage } from '../browser/launch.js';
 import { totpCodeSource } from '../codes/totp-source.js';
 import { ensurePrivateDir } from '../core/atomic-write.js';
@@ -8,7 +9,9 @@ import { PortalLoginError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
 import { formLogin } from '../flows/form-login.js';
+import { alertFacts, sendAlerts } from './alerts.js';
 import { artifactStem, saveFailureArtifacts } from '../session/artifacts.js';
+import { startCapture, type CaptureRun } from '../session/capture.js';
 import { sessionExpiry, type Session, type SessionCookie } from '../session/model.js';
 import { sessionCookieNames } from '../session/session-cookies.js';
 import { openSessionStore, type SessionStore } from '../session/store.js';
@@ -44,6 +47,8 @@ export interface LoginOptions {
    * undefined to log in. `refresh` passes it; `login` always logs in.
    */
   skipIfValid?: (account: string) => Promise<{ expiresAt: string | null } | undefined>;
+  /** The config's top-level `alerts.webhooks`; each portal's own are added to them. */
+  alerts?: readonly Webhook[];
 }
 
 export type AccountResult =
@@ -64,10 +69,20 @@ export async function loginAccounts(accounts: ResolvedAccount[], options: LoginO
   for (const account of accounts) {
     const crashed = results.find((r) => !r.ok && r.error.code === 'BROWSER_CLOSED');
     // Chromium is gone: this account would only fail the same way, so it is not tried.
-    if (crashed) results.push({ account: account.name, ok: false, error: browserClosedError({ crashedIn: crashed.account, account: account.name }), durationMs: 0 });
-    else results.push(await loginOne(account, store, options));
+    const result: AccountResult = crashed
+      ? { account: account.name, ok: false, error: browserClosedError({ crashedIn: crashed.account, account: account.name }), durationMs: 0 }
+      : await loginOne(account, store, options);
+    results.push(result);
+    if (!result.ok) await alertFailure(account, result.error, options);
   }
   return results;
+}
+
+/** Tells the account's webhooks (top level + its portal's) about a failed login; never fails itself. */
+async function alertFailure(account: ResolvedAccount, error: PortalLoginError, options: LoginOptions): Promise<void> {
+  const webhooks = [...(options.alerts ?? []), ...account.portal.alerts.webhooks];
+  if (webhooks.length === 0) return;
+  await sendAlerts(webhooks, alertFacts(account.name, account.portalName, error, new Date()), { redactor: options.redactor, log: options.logFor(account.name) });
 }
 
 /**
@@ -117,6 +132,8 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
     return failed(thrown); // e.g. Chromium died after the previous account logged in
   }
   const { context, page } = opened;
+  // Before the first page load, so a response capture sees the login's own requests.
+  const capture = startCapture(account.portal.capture, context, options.redactor);
   try {
     if (account.portal.blockResources) await blockHeavyResources(context);
     if (options.trace) await context.tracing.start({ snapshots: true, screenshots: false, sources: false });
@@ -136,7 +153,7 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
       log,
       timeoutMs: options.timeoutMs,
     });
-    const session = await capturedSession(page, context, account, before, log);
+    const session = await capturedSession(page, context, account, before, capture, log);
     await store.save(account.name, session);
     // The session is saved: the login has succeeded. The trace (kept only for failures) is dropped, and failing to stop it changes nothing.
     if (options.trace) await context.tracing.stop().catch((error: unknown) => log.debug(`Trace discarded; stopping it failed: ${firstLine(error)}`));
@@ -147,6 +164,8 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
     return { account: account.name, ok: true, statePath, expiresAt: session.info.expiresAt, durationMs: Date.now() - started, skewMs: result.skewMs };
   } catch (thrown) {
     const result = failed(thrown, context);
+    // Tokens the portal handed out before the failure are in the page and the trace: the redactor must know them first.
+    await redactCaptured(capture, page, context);
     result.error.artifacts = await saveFailureArtifacts({
       page,
       context,
@@ -167,8 +186,11 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
  * portal's switch is on, and its expiry from the cookies that carry it
  * (configured `session.cookies`, else those the login set).
  */
-async function capturedSession(page: Page, context: BrowserContext, account: ResolvedAccount, before: SessionCookie[], log: Logger): Promise<Session> {
+async function capturedSession(page: Page, context: BrowserContext, account: ResolvedAccount, before: SessionCookie[], capture: CaptureRun, log: Logger): Promise<Session> {
   const state = await context.storageState({ indexedDB: account.portal.storage.indexedDB });
+  const { tokens, missing: notCaptured } = await capture.finish({ page, cookies: state.cookies, origins: state.origins });
+  // Names only (the values are registered with the redactor anyway): the login worked, only this token is not there.
+  if (notCaptured.length > 0) log.warn(`Nothing found for capture ${notCaptured.join(', ')} (portals.${account.portalName}.capture); the session is saved without it.`);
   const sessionStorage = account.portal.storage.sessionStorage
     ? { [new URL(page.url()).origin]: await page.evaluate((): Record<string, string> => Object.fromEntries(Object.entries(window.sessionStorage))) }
     : undefined;
@@ -181,7 +203,7 @@ async function capturedSession(page: Page, context: BrowserContext, account: Res
     cookies: state.cookies,
     origins: state.origins,
     ...(sessionStorage ? { sessionStorage } : {}),
-    tokens: {},
+    tokens,
     info: {
       account: account.name,
       portal: account.portalName,
@@ -191,6 +213,12 @@ async function capturedSession(page: Page, context: BrowserContext, account: Res
       sessionCookies,
     },
   };
+}
+
+/** Registers whatever the captures can still read with the redactor; a dead browser leaves nothing to read, and nothing to leak. */
+async function redactCaptured(capture: CaptureRun, page: Page, context: BrowserContext): Promise<void> {
+  const state = await context.storageState().catch(() => ({ cookies: [], origins: [] }));
+  await capture.finish({ page, cookies: state.cookies, origins: state.origins }).catch(() => undefined);
 }
 
 /** Playwright's message for every call on a page, context or browser that is gone (also after Chromium was killed). */

@@ -111,6 +111,36 @@ export const totpParamsSchema = z.strictObject({
   minSecondsLeft: totpFields.minSecondsLeft.default(DEFAULT_MIN_SECONDS_LEFT),
 });
 
+/** A regular expression given as a string; the message says how to fix one that does not compile. */
+const regexString = z.string().min(1).refine(compiles, 'must be a valid (JavaScript) regular expression, e.g. "/api/verify$"; escape ( [ ? + with a backslash');
+
+/**
+ * Where a token the login leaves behind is read (session/capture.ts): one
+ * branch per `from`, so each kind has only its own keys. `origin` defaults
+ * to the logged-in page's origin.
+ */
+export const captureSchema = z.discriminatedUnion('from', [
+  z.strictObject({ from: z.literal('localStorage'), key: z.string().min(1), origin: webUrl.optional() }),
+  z.strictObject({ from: z.literal('sessionStorage'), key: z.string().min(1), origin: webUrl.optional() }),
+  z
+    .strictObject({
+      from: z.literal('response'),
+      /** Regular expression the response's URL matches; the first match is read. */
+      url: regexString,
+      /** Dot path of a field in the JSON body, e.g. "data.token". */
+      json: z.string().min(1).optional(),
+      /** Name of a response header. */
+      header: z.string().min(1).optional(),
+    })
+    .refine((c) => (c.json === undefined) !== (c.header === undefined), { message: 'say what to read from the response: set exactly one of json (a dot path) or header (a header name)' }),
+  z.strictObject({ from: z.literal('cookie'), name: z.string().min(1) }),
+]);
+
+/** Webhooks told about a failed login (app/alerts.ts); `json` is the generic body, `slack` Slack's {text}. */
+export const alertsSchema = z.strictObject({
+  webhooks: z.array(z.strictObject({ url: webUrl, format: z.enum(['json', 'slack']).default('json') })).default([]),
+});
+
 export const portalSchema = z.strictObject({
   loginUrl: webUrl,
   selectors: selectorsSchema.default({}),
@@ -134,6 +164,21 @@ export const portalSchema = z.strictObject({
       dailyCutoff: dailyCutoffSchema.optional(),
     })
     .default({}),
+  /** Values to save with the session by name (exported as <ACCOUNT>_<NAME>), e.g. the login API's token. */
+  capture: z
+    .record(z.string(), captureSchema)
+    // Checked here, not in the record's key schema: zod reports a bad key only as "Invalid key in record".
+    .superRefine(
+      (captures, ctx) => {
+        for (const name of isRecord(captures) ? Object.keys(captures) : []) {
+          if (!/^[A-Za-z0-9_]+$/.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'capture names may use letters, digits and _ (they become env var names: <ACCOUNT>_<NAME>)' });
+        }
+      },
+      { when: () => true }, // also when a capture's own keys are wrong: every problem at once
+    )
+    .default({}),
+  /** Webhooks for this portal's failed logins, besides the top-level ones. */
+  alerts: alertsSchema.default({ webhooks: [] }),
 });
 
 export const accountSchema = z.strictObject({
@@ -149,6 +194,8 @@ export const configSchema = z
   .strictObject({
     stateDir: z.string().min(1).default('.portal-login/state'),
     artifactsDir: z.string().min(1).default('.portal-login/artifacts'),
+    /** Webhooks for every portal's failed logins. */
+    alerts: alertsSchema.default({ webhooks: [] }),
     portals: z.record(z.string().min(1), portalSchema),
     accounts: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'account names may use letters, digits, . _ -'), accountSchema),
   })
@@ -182,3 +229,6 @@ export type Selectors = z.output<typeof selectorsSchema>;
 export type SuccessCheck = z.output<typeof successSchema>;
 export type TotpConfig = z.output<typeof totpParamsSchema>;
 export type DailyCutoff = z.output<typeof dailyCutoffSchema>;
+export type CaptureSpec = z.output<typeof captureSchema>;
+export type AlertsConfig = z.output<typeof alertsSchema>;
+export type Webhook = AlertsConfig['webhooks'][number];

@@ -61,6 +61,7 @@ async function logIn(accounts: ResolvedAccount[], config: Config, source: string
     stateDir: args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir,
     artifactsDir: args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : config.artifactsDir,
     ledgerDir: ledgerDir(ctx.env),
+    alerts: config.alerts.webhooks,
     source,
     timeoutMs: args.timeout * 1000,
     trace: args.trace,

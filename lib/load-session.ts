@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import { selectAccounts } from '../config/accounts.js';
+import { loadConfigFile } from '../config/load.js';
+import { PortalLoginError } from '../core/errors.js';
+import { cookieHeader } from '../session/cookie-match.js';
+import type { SessionInfo } from '../session/model.js';
+import { openSessionStore } from '../session/store.js';
+
+/** The config file the CLI reads when none is given. */
+export const DEFAULT_CONFIG = 'portal-login.yaml';
+
+export interface LoadSessionOptions {
+  /** Config file; default $PORTAL_LOGIN_CONFIG, else portal-login.yaml, relative to `cwd`. */
+  config?: string;
+  /** Folder relative paths resolve against; default process.cwd(). */
+  cwd?: string;
+  /** Where `headers()` sends the cookies when called without a URL; default the origin of the portal's loginUrl. */
+  url?: string | URL;
+}
+
+/** A saved session, ready for Node code: nothing here starts a browser or loads Playwright. */
+export interface LoadedSession {
+  /** The state file: Playwright's `storageState` option takes it as is. */
+  storageStatePath: string;
+  /**
+   * Headers for a `fetch` to `url` (default: the `url` option): `Cookie`
+   * with the cookies that match it (domain, path, https-only, not expired,
+   * as a browser decides), or no header when none does. Computed at each
+   * call, so a cookie that expired meanwhile is left out.
+   */
+  headers(url?: string | URL): Record<string, string>;
+  /** The values captured at login (portal `capture:`), by name. */
+  tokens: Readonly<Record<string, string>>;
+  /** When and how it was saved, and its expiry: no secret in it. */
+  info: SessionInfo;
+}
+
+/**
+ * The account's saved session, as `portal-login login` left it. Throws
+ * PortalLoginError NO_SESSION when there is none (or it cannot be read),
+ * CONFIG_INVALID / UNKNOWN_ACCOUNT for the config. It does not check or
+ * renew the session (status/refresh do that; a `refresh` option is to come).
+ */
+export async function loadSession(account: string, options: LoadSessionOptions = {}): Promise<LoadedSession> {
+  const cwd = options.cwd ?? process.cwd();
+  const configPath = options.config ?? process.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG;
+  const { config, source } = await loadConfigFile(resolve(cwd, configPath));
+  const [name] = selectAccounts(config, [account], source) as [string];
+  const store = openSessionStore({ kind: 'file', dir: config.stateDir });
+  const login = `portal-login login ${name} --config ${configPath}`;
+  const session = await store.load(name).catch((error: unknown) => {
+    if (!(error instanceof PortalLoginError)) throw error;
+    throw new PortalLoginError('NO_SESSION', `The saved session for account "${name}" cannot be read (${store.pathOf(name)}: ${error.message.split('\n')[0]}).`, { hint: `Log in again to replace it: ${login}` });
+  });
+  if (!session) throw new PortalLoginError('NO_SESSION', `No saved session for account "${name}" (looked for ${store.pathOf(name)}).`, { hint: `Log in first: ${login}` });
+  const defaultUrl = new URL(options.url ?? new URL('/', config.portals[config.accounts[name]!.portal]!.loginUrl));
+  return {
+    storageStatePath: store.pathOf(name),
+    headers: (url = defaultUrl): Record<string, string> => {
+      const cookie = cookieHeader(session.cookies, new URL(url), new Date());
+      return cookie === '' ? {} : { Cookie: cookie };
+    },
+    tokens: { ...session.tokens },
+    info: session.info,
+  };
+}

@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { loginAccounts } from '../app/login.js';
+import { launchInBackground } from '../browser/launch.js';
+import { resolveAccounts, selectAccounts } from '../config/accounts.js';
+import { loadEnv } from '../config/env.js';
+import { loadConfigFile } from '../config/load.js';
+import { createLogger } from '../core/log.js';
+import { Redactor } from '../core/redact.js';
+import { ledgerDir } from '../totp/ledger-location.js';
+import { DEFAULT_CONFIG } from './load-session.js';
+
+export interface LibraryLoginOptions {
+  /** Config file; default $PORTAL_LOGIN_CONFIG, else portal-login.yaml, relative to `cwd`. */
+  config?: string;
+  /** Folder relative paths (and `.env`) resolve against; default process.cwd(). */
+  cwd?: string;
+  /** Where secrets (and XDG_STATE_HOME for the used-code ledger) come from, under `cwd/.env`; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Per-step timeout in seconds; default 30, as the CLI's --timeout. */
+  timeoutSeconds?: number;
+}
+
+/**
+ * `portal-login login <account>` as a function: the same config, `.env`,
+ * lock, flow and save, in a headless Chromium of its own. Resolves with the
+ * state file's path; a failed login throws its PortalLoginError (code, hint,
+ * artifacts). Warnings go to stderr, redacted, as the CLI's do.
+ */
+export async function loginAccount(account: string, options: LibraryLoginOptions = {}): Promise<string> {
+  const cwd = options.cwd ?? process.cwd();
+  const processEnv = options.env ?? process.env;
+  const env = loadEnv({ dotenvPath: resolve(cwd, '.env'), processEnv });
+  const { config, source } = await loadConfigFile(resolve(cwd, options.config ?? processEnv.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG));
+  const redactor = new Redactor();
+  const accounts = resolveAccounts(config, selectAccounts(config, [account], source), env, source, redactor);
+  const browser = launchInBackground({ headed: false, env: processEnv });
+  try {
+    const [result] = await loginAccounts(accounts, {
+      browser,
+      stateDir: config.stateDir,
+      artifactsDir: config.artifactsDir,
+      ledgerDir: ledgerDir(processEnv),
+      alerts: config.alerts.webhooks,
+      source,
+      timeoutMs: (options.timeoutSeconds ?? 30) * 1000,
+      trace: false,
+      redactor,
+      logFor: (name) => createLogger({ redactor, verbose: false, quiet: true, prefix: name }),
+    });
+    if (!result!.ok) throw result!.error;
+    return result!.statePath;
+  } finally {
+    await browser.close();
+  }
+}
