@@ -165,7 +165,7 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
   } catch (thrown) {
     const result = failed(thrown, context);
     // Tokens the portal handed out before the failure are in the page and the trace: the redactor must know them first.
-    await redactCaptured(capture, page, context);
+    if (Object.keys(account.portal.capture).length > 0) await redactCaptured(capture, page, context);
     result.error.artifacts = await saveFailureArtifacts({
       page,
       context,
@@ -217,9 +217,18 @@ async function capturedSession(page: Page, context: BrowserContext, account: Res
 
 /** Registers whatever the captures can still read with the redactor; a dead browser leaves nothing to read, and nothing to leak. */
 async function redactCaptured(capture: CaptureRun, page: Page, context: BrowserContext): Promise<void> {
-  const state = await context.storageState().catch(() => ({ cookies: [], origins: [] }));
-  await capture.finish({ page, cookies: state.cookies, origins: state.origins }).catch(() => undefined);
+  // A page whose script is stuck never answers storageState() or an evaluate: give up after a moment, as the screenshot does.
+  const read = (async () => {
+    const state = await context.storageState().catch(() => ({ cookies: [], origins: [] }));
+    await capture.finish({ page, cookies: state.cookies, origins: state.origins }).catch(() => undefined);
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([read, new Promise<void>((resolve) => (timer = setTimeout(resolve, FAILURE_READ_MS)))]);
+  clearTimeout(timer);
 }
+
+/** How long reading a failed page's storage may take before it is given up (ms). */
+const FAILURE_READ_MS = 2000;
 
 /** Playwright's message for every call on a page, context or browser that is gone (also after Chromium was killed). */
 const TARGET_CLOSED = 'Target page, context or browser has been closed';

@@ -60,7 +60,12 @@ export async function saveFailureArtifacts(options: {
  * headers and bearer tokens of the half-done login.
  */
 async function saveScrubbedTrace(context: BrowserContext, dir: string, stem: string, redactor: Redactor): Promise<string> {
-  const state = await context.storageState().catch(() => undefined);
+  // A page whose script is stuck never answers storageState(): without it the trace is still scrubbed of every secret typed.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const state = await Promise.race([context.storageState().catch(() => undefined), new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), 2000);
+  })]);
+  clearTimeout(timer);
   for (const cookie of state?.cookies ?? []) redactor.add(cookie.value);
   for (const origin of state?.origins ?? []) for (const item of origin.localStorage) redactor.add(item.value);
   const raw = await mkdtemp(join(tmpdir(), 'portal-login-trace-')); // mkdtemp creates it 0700

@@ -202,25 +202,28 @@ async function awaitAnswer(input: LoopInput, network: NetworkWatch, mark: number
   const deadline = Date.now() + input.timeoutMs;
   const beforeKinds = [...kindsOf(before.scan)].sort().join();
   let messageSince: number | undefined;
+  // Quiet counts from the submit at the earliest: a page that sat unchanged while a code window was awaited has not answered yet.
+  const submittedAt = Date.now();
   for (;;) {
     const limited = network.rateLimitSince(mark);
     if (limited) throw await rateLimitedByStatus(input, limited, deadline);
     const view = await viewPage(input.page, input.portal.selectors, deadline);
     const kinds = [...kindsOf(view.scan)].sort().join();
-    const quiet = network.pending() === 0 && view.quietMs >= SETTLE_MS && view.scan.ready;
+    const quietMs = Math.min(view.quietMs, Date.now() - submittedAt);
+    const quiet = network.pending() === 0 && quietMs >= SETTLE_MS && view.scan.ready;
     const moved = kinds !== beforeKinds || view.documents !== before.documents;
     if (view.captcha || (await showsSuccess(input, view))) return view;
     // A new screen is acted on after a short quiet (measured in bench/: 150 ms here cost 65-110 ms a login); messages keep the longer settle.
-    if (kinds !== beforeKinds && kinds !== '' && network.pending() === 0 && view.quietMs >= NEW_SCREEN_SETTLE_MS && view.scan.ready) return view;
+    if (kinds !== beforeKinds && kinds !== '' && network.pending() === 0 && quietMs >= NEW_SCREEN_SETTLE_MS && view.scan.ready) return view;
     const answer = view.messages.some((m) => m.fresh && (m.marked || classifyMessage(m.text).kind !== 'unclassified'));
     if (answer) {
       messageSince ??= Date.now();
       if (quiet || Date.now() - messageSince >= MESSAGE_GRACE_MS) return view;
-    } else if (moved && kinds === '' && quiet && view.quietMs >= 4 * SETTLE_MS) {
+    } else if (moved && kinds === '' && quiet && quietMs >= 4 * SETTLE_MS) {
       return view; // somewhere with nothing to fill: the caller checks whether that is logged in
-    } else if (kinds === beforeKinds && network.pending() === 0 && view.quietMs >= NOTHING_HAPPENED_MS) {
+    } else if (kinds === beforeKinds && network.pending() === 0 && quietMs >= NOTHING_HAPPENED_MS) {
       return view; // the same screen again and no message (a toast may still be on its way until then)
-    } else if (!moved && network.pending() === 0 && view.quietMs >= 3 * SETTLE_MS && answerOf(view.messages)) {
+    } else if (!moved && network.pending() === 0 && quietMs >= 3 * SETTLE_MS && answerOf(view.messages)) {
       return view; // the same message again, rewritten with the same text: the answer to this submit
     }
     if (Date.now() >= deadline) {
