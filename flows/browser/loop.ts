@@ -275,7 +275,7 @@ async function rateLimitedByStatus(input: LoopInput, limited: { url: string; ret
   return rateLimited(said?.classified.retryAfterSeconds !== undefined ? said.classified : byHeader, said ? `${status}: "${said.text}"` : status);
 }
 
-export function hintFor(code: string, input: LoopInput): string {
+function hintFor(code: string, input: LoopInput): string {
   switch (code) {
     case 'BAD_CREDENTIALS':
       return 'Not retried, so the account is not locked by repeated attempts. Check the username and the password environment variable.';
@@ -312,7 +312,7 @@ function unexpectedScreen(input: LoopInput, view: PageView, state: LoopState): P
   });
 }
 
-export function unmatchedSelectors(input: LoopInput, keys: string[]): PortalLoginError {
+function unmatchedSelectors(input: LoopInput, keys: string[]): PortalLoginError {
   const list = keys.map((k) => `${input.portalRef}.selectors.${k} = "${(input.portal.selectors as Record<string, string | undefined>)[k]}"`).join(', ');
   return new PortalLoginError('SELECTOR_NOT_FOUND', `Selector matched nothing visible on ${shownUrl(input.page)}: ${list}.`, {
     hint: 'Open the screenshot below, fix the selector, or remove it to let portal-login detect the field.',
