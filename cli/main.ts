@@ -194,5 +194,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 const argv = process.argv.slice(2);
 const ctx = processContext(launchEarly(argv, process.env));
-stopOnSignals(async () => ctx.earlyBrowser?.close(), ctx.err);
+// What a stop leaves intact, in the words of the command that was stopped.
+const PORTAL_COMMANDS = new Set(['login', 'refresh', 'demo', 'inspect']);
+const whatIsKept = PORTAL_COMMANDS.has(argv[0] ?? '')
+  ? 'nothing more was sent to the portal, and the last saved session is unchanged.'
+  : 'what it had written is intact (files are replaced by a rename, logs appended a whole line at a time).';
+stopOnSignals(async () => ctx.earlyBrowser?.close(), ctx.err, whatIsKept);
 process.exitCode = await main(argv, ctx);

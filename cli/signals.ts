@@ -11,10 +11,10 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * Sessions are saved by rename, so the last good one is never half-written.
  * This is the one place besides the CLI entry that ends the process.
  */
-export function stopOnSignals(cleanup: () => Promise<void>, say: (text: string) => void): void {
+export function stopOnSignals(cleanup: () => Promise<void>, say: (text: string) => void, whatIsKept: string): void {
   for (const signal of STOP_SIGNALS) {
     process.once(signal, () => {
-      say(`Stopped by ${signal}; nothing more was sent to the portal, and the last saved session is unchanged.`);
+      say(`Stopped by ${signal}; ${whatIsKept}`);
       const bounded = Promise.race([cleanup().catch(() => undefined), new Promise((done) => setTimeout(done, 2000).unref())]);
       void bounded.then(() => process.exit(128 + constants.signals[signal]));
     });
