@@ -77,7 +77,7 @@ export async function runScreenLoop(input: LoopInput): Promise<LoopState> {
     let previousKinds = new Set<ScreenKind>();
     let rejectedOnce = false;
     for (;;) {
-      if (view.captcha) throw captchaError(shownUrl(page));
+      if (view.captcha) throw captchaError(shownUrl(page), input);
       if (await showsSuccess(input, view)) return await confirmLoggedIn(input, state);
       const progressed = state.last === undefined || [...kinds].some((k) => !previousKinds.has(k));
       const action = progressed ? nextAction(view, state, input) : undefined;
@@ -108,7 +108,7 @@ export async function runScreenLoop(input: LoopInput): Promise<LoopState> {
       const before = view;
       const mark = network.mark();
       await setBaseline(page);
-      await act(step, { view, input, state, network, mark, afterRejection: retry });
+      await act(step, { view, input, state, network });
       previousKinds = kinds;
       view = await awaitAnswer(input, network, mark, before);
       kinds = kindsOf(view.scan);
@@ -300,10 +300,8 @@ function describe(view: PageView): string {
   return `${parts.join('; ')}${fields.length > 0 ? (submit ? '; a submit control' : '; no submit control (pressing Enter)') : ''} (${where})`;
 }
 
-function captchaError(where: string): PortalLoginError {
-  return new PortalLoginError('CAPTCHA', `The portal shows a captcha / "verify you are human" check at ${where}.`, {
-    hint: 'Not retried (that leads to a lockout). Log in once by hand with --headed, or ask the portal for API access.',
-  });
+function captchaError(where: string, input: LoopInput): PortalLoginError {
+  return new PortalLoginError('CAPTCHA', `The portal shows a captcha / "verify you are human" check at ${where}.`, { hint: hintFor('CAPTCHA', input) });
 }
 
 function unexpectedScreen(input: LoopInput, view: PageView, state: LoopState): PortalLoginError {

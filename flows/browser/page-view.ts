@@ -13,8 +13,6 @@ export interface PageView {
   captcha: boolean;
   /** Changes when any frame navigates. */
   documents: string;
-  /** Submit events seen in every frame so far (per document). */
-  submits: number;
   /** The smallest quiet time of all frames (ms). */
   quietMs: number;
   unmatched: ExplicitKey[];
@@ -66,7 +64,6 @@ export async function viewPage(page: Page, selectors: Selectors, deadlineMs: num
     messages: usable.flatMap((u) => u.scan.messages),
     captcha: usable.some((u) => u.scan.captcha),
     documents: usable.map((u) => u.scan.documentId).join(','),
-    submits: usable.reduce((sum, u) => sum + u.scan.submits, 0),
     quietMs: Math.min(...usable.map((u) => (u.scan.documentId ? u.scan.quietMs : Infinity))),
     unmatched: login.scan.unmatched,
   };

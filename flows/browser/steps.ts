@@ -18,8 +18,6 @@ export interface StepContext {
   input: LoopInput;
   state: LoopState;
   network: NetworkWatch;
-  mark: number;
-  afterRejection: boolean;
 }
 
 const tagged = (frame: Frame, name: string) => frame.locator(`[${TAG}~="${name}"]`).first();
