@@ -196,12 +196,18 @@ test('a private root that is a symlink is refused, with what to do', async ({ te
 });
 
 test('a zombie counts as dead: a killed run\'s Chromium stays one where PID 1 does not reap it', async () => {
-  // `sleep 0` exits at once, and the `sleep` that its shell becomes never reaps it.
-  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // The child outlives the shell's `exec` (a shell may reap a child that is already gone before it
+  // execs), so it exits under the `sleep 60` the shell became, which never reaps it.
+  const parent = spawn('sh', ['-c', 'sleep 0.5 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
   try {
     const [line] = (await once(parent.stdout, 'data')) as [Buffer];
     const pid = Number(line.toString().trim());
-    while ((await procStat(pid))?.state !== 'Z') await new Promise((done) => setTimeout(done, 50));
+    for (;;) {
+      const state = (await procStat(pid))?.state;
+      if (state === 'Z') break;
+      expect(state, `process ${pid} was reaped before it could be seen as a zombie`).toBeDefined();
+      await new Promise((done) => setTimeout(done, 50));
+    }
     expect(() => process.kill(pid, 0)).not.toThrow(); // signal 0 alone would call it alive
     expect(isProcessAlive(pid)).toBe(false);
     expect(isProcessAlive(parent.pid!)).toBe(true);
