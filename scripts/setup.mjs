@@ -70,7 +70,10 @@ if (!(await browserFound())) {
 //    A fresh Debian machine may lack them; as root they come from apt, otherwise the tests name what is missing.
 if (process.argv.includes('--for-tests')) {
   const hasCommand = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
-  const missing = ['curl', 'wget', 'python3'].filter((name) => !hasCommand(name));
+  // command → the Debian package that brings it: export consumers, the IMAP server for email codes, the shared store.
+  const needed = { curl: 'curl', wget: 'wget', python3: 'python3', dovecot: 'dovecot-imapd dovecot-lmtpd', 'redis-server': 'redis-server' };
+  const missingCommands = Object.keys(needed).filter((name) => !hasCommand(name) && !existsSync(`/usr/sbin/${name}`));
+  const missing = missingCommands.flatMap((name) => needed[name].split(' '));
   if (missing.length > 0) {
     const isRoot = process.getuid?.() === 0;
     if (isRoot && existsSync('/usr/bin/apt-get')) {
