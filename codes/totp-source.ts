@@ -14,6 +14,8 @@ export interface TotpSourceOptions {
   minSecondsLeft: number;
 }
 
+const TOTP_REJECTED_HINT = "Check the TOTP secret, and that this machine's clock is right (NTP); digits/period/algorithm must match the portal (totp: in the config).";
+
 /**
  * Issues TOTP codes that are fresh and never issued before for this secret:
  * the ledger reserves the window, then we wait for it to open if needed.
@@ -21,6 +23,8 @@ export interface TotpSourceOptions {
 export function totpCodeSource(options: TotpSourceOptions): CodeSource {
   const { spec, ledger, clock, minSecondsLeft } = options;
   return {
+    method: 'totp',
+    rejectedHint: TOTP_REJECTED_HINT,
     async next(request) {
       const choice = await ledger.claim(spec, (lastUsedStep) =>
         chooseStep({ nowMs: clock.now(), periodSeconds: spec.period, minSecondsLeft, lastUsedStep }),

@@ -1,6 +1,7 @@
+import { codeSecrets, prepareCodeSource, secretKeyPath, type CodeSourceFactory } from '../codes/kinds.js';
+import type { Terminal } from '../codes/prompt-source.js';
 import { PortalLoginError } from '../core/errors.js';
 import type { Redactor } from '../core/redact.js';
-import { resolveTotpSpec, type TotpSpec } from '../totp/spec.js';
 import { missingSecretsError, type Env, type MissingSecret } from './env.js';
 import type { AccountConfig, Config, PortalConfig } from './schema.js';
 
@@ -11,9 +12,8 @@ export interface ResolvedAccount {
   portalName: string;
   portal: PortalConfig;
   password: string;
-  totp: TotpSpec;
-  /** Seconds a submitted code must still be valid for. */
-  minSecondsLeft: number;
+  /** Builds the account's code source (codes/kinds.ts) for one login. */
+  codeSource: CodeSourceFactory;
 }
 
 /** Names → accounts; all accounts when `names` is empty. Unknown names fail together. */
@@ -32,29 +32,37 @@ export function selectAccounts(config: Config, names: readonly string[], source:
   return [...new Set(names)];
 }
 
+/** What the run offers the accounts' code sources before anything starts. */
+export interface ResolveOptions {
+  /** The run's terminal, when stdin is a TTY (the prompt source needs one). */
+  terminal?: Terminal;
+}
+
 /**
- * Reads every selected account's secrets from `env`. All missing variables
- * are reported in one error; every secret found is registered with the redactor.
+ * Reads every selected account's secrets from `env`: the password and
+ * whatever its code source names. All missing variables are reported in one
+ * error; every secret found is registered with the redactor. Then each code
+ * source checks its secrets and the run (a bad TOTP secret, a prompt without
+ * a terminal), so no portal is contacted for a login that cannot finish.
  */
-export function resolveAccounts(config: Config, names: readonly string[], env: Env, source: string, redactor: Redactor): ResolvedAccount[] {
+export function resolveAccounts(config: Config, names: readonly string[], env: Env, source: string, redactor: Redactor, options: ResolveOptions = {}): ResolvedAccount[] {
   const missing: MissingSecret[] = [];
-  const read = (name: string, key: 'passwordEnv' | 'totpSecretEnv', variable: string) => {
+  const read = (variable: string, where: string) => {
     const value = env[variable];
-    if (value === undefined || value.trim() === '') missing.push({ variable, where: `${source}: accounts.${name}.${key}` });
+    if (value === undefined || value.trim() === '') missing.push({ variable, where: `${source}: ${where}` });
     else redactor.add(value);
     return value ?? '';
   };
   const partial = names.map((name) => {
     const account = config.accounts[name]!;
-    return { name, account, password: read(name, 'passwordEnv', account.passwordEnv), secret: read(name, 'totpSecretEnv', account.totpSecretEnv) };
+    const password = read(account.passwordEnv, `accounts.${name}.passwordEnv`);
+    const values = Object.fromEntries(Object.entries(codeSecrets(account.code)).map(([key, variable]) => [key, read(variable, secretKeyPath({ account: name, accountConfig: account }, key))]));
+    return { name, account, password, values };
   });
   if (missing.length > 0) throw missingSecretsError(missing, redactor);
-  return partial.map(({ name, account, password, secret }) => {
+  return partial.map(({ name, account, password, values }) => {
     const portal = config.portals[account.portal]!;
-    const totp = resolveTotpSpec(secret, { account: account.totp, portal: portal.totp }, `${account.totpSecretEnv} (accounts.${name}.totpSecretEnv)`);
-    redactor.add(totp.secret.base32);
-    // The schema filled the portal's minSecondsLeft, so the account's is the only override.
-    const minSecondsLeft = account.totp?.minSecondsLeft ?? portal.totp.minSecondsLeft;
-    return { name, account, portalName: account.portal, portal, password, totp, minSecondsLeft };
+    const codeSource = prepareCodeSource(account.code, values, { account: name, accountConfig: account, portal, source, ...(options.terminal ? { terminal: options.terminal } : {}) }, redactor);
+    return { name, account, portalName: account.portal, portal, password, codeSource };
   });
 }

@@ -1,4 +1,7 @@
 import * as z from 'zod';
+import { codeSchema, type CodeConfig } from './code-schema.js';
+import { envVarName } from './env-var-name.js';
+import { compiles, regexString } from './regex-string.js';
 import { selectorProblem } from './selector-syntax.js';
 import { DEFAULT_MIN_SECONDS_LEFT, TOTP_DEFAULTS } from '../totp/defaults.js';
 
@@ -7,10 +10,6 @@ import { DEFAULT_MIN_SECONDS_LEFT, TOTP_DEFAULTS } from '../totp/defaults.js';
  * here once so the rest of the code never handles optionals for them.
  * Objects are strict: an unknown (usually misspelt) key is an error.
  */
-// The value is never echoed (it may be a pasted secret): the path names the key, the message says what belongs there.
-const ENV_VAR_NAME_MESSAGE =
-  'must be the NAME of the environment variable that holds the secret (letters, digits and _, not starting with a digit), not the secret itself; put the secret in .env or the environment';
-const envVarName = z.string({ error: ENV_VAR_NAME_MESSAGE }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, ENV_VAR_NAME_MESSAGE);
 
 /** A Playwright selector (CSS, text=, role=, xpath=, `>>` chains into frames); detection and success checks use the same engine. */
 const cssSelector = z
@@ -35,15 +34,6 @@ export const selectorsSchema = z.strictObject({
   codeSubmit: cssSelector.optional(),
   error: cssSelector.optional(),
 });
-
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const successSchema = z
   .strictObject({
@@ -111,9 +101,6 @@ export const totpParamsSchema = z.strictObject({
   minSecondsLeft: totpFields.minSecondsLeft.default(DEFAULT_MIN_SECONDS_LEFT),
 });
 
-/** A regular expression given as a string; the message says how to fix one that does not compile. */
-const regexString = z.string().min(1).refine(compiles, 'must be a valid (JavaScript) regular expression, e.g. "/api/verify$"; escape ( [ ? + with a backslash');
-
 /**
  * Where a token the login leaves behind is read (session/capture.ts): one
  * branch per `from`, so each kind has only its own keys. `origin` defaults
@@ -142,6 +129,8 @@ export const alertsSchema = z.strictObject({
 });
 
 export const portalSchema = z.strictObject({
+  /** How accounts of this portal log in: a browser form (the screen loop). */
+  flow: z.literal('browser').default('browser'),
   loginUrl: webUrl,
   selectors: selectorsSchema.default({}),
   success: successSchema,
@@ -181,14 +170,35 @@ export const portalSchema = z.strictObject({
   alerts: alertsSchema.default({ webhooks: [] }),
 });
 
-export const accountSchema = z.strictObject({
-  portal: z.string().min(1),
-  username: z.string().min(1),
-  passwordEnv: envVarName,
-  totpSecretEnv: envVarName,
-  /** Per-account TOTP parameters override the portal's (and an otpauth URI overrides both). */
-  totp: z.strictObject(totpFields).partial().optional(),
-});
+export const accountSchema = z
+  .strictObject({
+    portal: z.string().min(1),
+    username: z.string().min(1),
+    passwordEnv: envVarName,
+    /** Short form of `code: { source: totp, secretEnv: … }`. */
+    totpSecretEnv: envVarName.optional(),
+    /** Where the second-factor code comes from (config/code-schema.ts). */
+    code: codeSchema.optional(),
+    /** Per-account TOTP parameters override the portal's (and an otpauth URI overrides both). */
+    totp: z.strictObject(totpFields).partial().optional(),
+  })
+  .superRefine((account, ctx) => {
+    if (account.totpSecretEnv === undefined && account.code === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'say where the code comes from: totpSecretEnv: NAME_OF_THE_ENV_VAR (a TOTP secret), or code: { source: totp | command | prompt, … } (see the README, "Code sources")' });
+    }
+    if (account.totpSecretEnv !== undefined && account.code !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['totpSecretEnv'], message: 'give either totpSecretEnv or code, not both (totpSecretEnv is the short form of code: { source: totp, secretEnv: … })' });
+    }
+    if (account.totp !== undefined && account.code !== undefined && account.code.source !== 'totp') {
+      ctx.addIssue({ code: 'custom', path: ['totp'], message: `totp: parameters apply to TOTP codes only; this account's code comes from source: ${account.code.source}` });
+    }
+  })
+  // Normalised once: the rest of the code sees one `code`, and `codeKey` says which key to name in messages.
+  .transform(({ totpSecretEnv, code, ...rest }) => ({
+    ...rest,
+    code: code ?? ({ source: 'totp', secretEnv: totpSecretEnv ?? '' } satisfies CodeConfig),
+    codeKey: code ? ('code' as const) : ('totpSecretEnv' as const),
+  }));
 
 export const configSchema = z
   .strictObject({

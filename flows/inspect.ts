@@ -45,6 +45,8 @@ export interface InspectResult {
 
 /** A code source for a walk that never enters a code: being asked for one is a bug. */
 const NO_CODES: CodeSource = {
+  method: 'totp',
+  rejectedHint: '',
   next: () => Promise.reject(new PortalLoginError('INTERNAL', 'inspect never enters a code.')),
 };
 

@@ -6,7 +6,8 @@ import { PortalLoginError } from '../../core/errors.js';
 import { codeAt, secondsLeft } from '../../totp/code.js';
 import { resolveTotpSpec, type TotpAlgorithm, type TotpLayers } from '../../totp/spec.js';
 import type { CliContext } from '../context.js';
-import { readHidden, readAll } from '../read-secret.js';
+import { secretKeyPath } from '../../codes/kinds.js';
+import { readHidden, readAll } from '../../core/terminal-input.js';
 
 export interface TotpArgs {
   secret?: string;
@@ -51,10 +52,17 @@ async function readSecret(args: TotpArgs, ctx: CliContext): Promise<GivenSecret>
     selectAccounts(config, [args.account], source); // UNKNOWN_ACCOUNT with the known names
     const account = config.accounts[args.account]!;
     const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
-    const value = env[account.totpSecretEnv];
-    if (!value) throw missingSecretsError([{ variable: account.totpSecretEnv, where: `${source}: accounts.${args.account}.totpSecretEnv` }], ctx.redactor);
+    // The one command that is about TOTP itself: other sources have no secret to make a code from.
+    if (account.code.source !== 'totp') {
+      throw new PortalLoginError('USAGE', `Account "${args.account}" gets its codes from source ${account.code.source}, not from a TOTP secret.`, {
+        hint: 'portal-login totp prints codes for TOTP accounts only (totpSecretEnv, or code: { source: totp }).',
+      });
+    }
+    const variable = account.code.secretEnv;
+    const value = env[variable];
+    if (!value) throw missingSecretsError([{ variable, where: `${source}: ${secretKeyPath({ account: args.account, accountConfig: account }, 'secretEnv')}` }], ctx.redactor);
     const portal = config.portals[account.portal]!;
-    return { secret: value, source: account.totpSecretEnv, configTotp: { account: account.totp, portal: portal.totp } };
+    return { secret: value, source: variable, configTotp: { account: account.totp, portal: portal.totp } };
   }
   const secret = ctx.stdin.isTTY ? await readHidden(ctx.stdin, (t) => process.stderr.write(t), 'TOTP secret (input hidden): ') : await readAll(ctx.stdin);
   if (secret.trim() === '') {

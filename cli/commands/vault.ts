@@ -5,7 +5,7 @@ import { vaultFile, type VaultFile } from '../../service/vault-file.js';
 import { vaultKeyFrom } from '../../service/vault-key.js';
 import type { TotpAlgorithm } from '../../totp/defaults.js';
 import type { CliContext } from '../context.js';
-import { readAll, readHidden } from '../read-secret.js';
+import { readAll, readHidden } from '../../core/terminal-input.js';
 
 /** Options every command on a vault file takes. */
 export interface VaultArgs {

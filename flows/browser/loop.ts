@@ -46,6 +46,8 @@ export interface LoopState {
   last?: Action['kind'];
   /** Whether the last submit carried the password (then a message answers the password, even on a code screen). */
   lastCarriedPassword?: boolean;
+  /** When the last submit was made (ms since epoch): a code sent by email or SMS is newer than this. */
+  lastSubmitAt?: number;
   /** Set when stopBefore ended the loop: the screen it stopped at. */
   stoppedAt?: PageView;
 }
@@ -108,6 +110,7 @@ export async function runScreenLoop(input: LoopInput): Promise<LoopState> {
       const before = view;
       const mark = network.mark();
       await setBaseline(page);
+      if (step.kind !== 'code') state.lastSubmitAt = Date.now();
       await act(step, { view, input, state, network });
       previousKinds = kinds;
       view = await awaitAnswer(input, network, mark, before);
@@ -280,7 +283,7 @@ function hintFor(code: string, input: LoopInput): string {
     case 'BAD_CREDENTIALS':
       return 'Not retried, so the account is not locked by repeated attempts. Check the username and the password environment variable.';
     case 'CODE_REJECTED':
-      return "Check the TOTP secret, and that this machine's clock is right (NTP); digits/period/algorithm must match the portal (totp: in the config).";
+      return input.codes.rejectedHint;
     case 'ACCOUNT_LOCKED':
       return "Stop automated logins for this account and unlock it with the portal's support or reset flow.";
     case 'CAPTCHA':

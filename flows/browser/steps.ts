@@ -53,7 +53,10 @@ const STEPS: StepTable = {
     let view = ctx.view;
     const issued = await input.codes.next({
       afterRejection: action.afterRejection,
+      // The submit that brought this screen is what made the portal send a code (by email or SMS).
+      requestedAt: state.lastSubmitAt ?? Date.now(),
       onWait: (seconds, reason) => input.log.info(`Waiting ${seconds} s for ${reason}.`),
+      resend: () => pressResend(ctx),
     });
     input.redactor.add(issued.code);
     // The wait for a fresh window may have let the page re-render: tag again, and forget what changed meanwhile.
@@ -78,17 +81,17 @@ const STEPS: StepTable = {
   },
 
   async choice(action, { view, input }) {
-    // TOTP is the only code source today; the others arrive as code-source kinds and pick their own method here.
-    const wanted: Method = 'totp';
+    // The account's code source says which answer it can read a code from.
+    const wanted: Method = input.codes.method;
     if (!action.offered.includes(wanted)) {
-      throw new PortalLoginError('UNEXPECTED_PAGE', `The portal offers verification by ${action.offered.join(', ')}, not by an authenticator app (TOTP).`, {
-        hint: 'Turn on an authenticator app (TOTP) for this account on the portal, or wait for the email/SMS code sources.',
+      throw new PortalLoginError('UNEXPECTED_PAGE', `The portal offers verification by ${action.offered.join(', ')}, not by ${METHOD_NAMES[wanted]}, which this account's code source reads.`, {
+        hint: `Turn on ${METHOD_NAMES[wanted]} for this account on the portal, or give the account a code source for one of ${action.offered.join(', ')} (see the README, "Code sources").`,
       });
     }
     await tagged(view.frame, `choice-${wanted}`).click();
     const proceed = view.frame.locator(`[${TAG}~="choice-submit"]`);
     if ((await proceed.count()) > 0) await proceed.first().click();
-    input.log.info('Chose the authenticator app (TOTP) as the verification method.');
+    input.log.info(`Chose ${METHOD_NAMES[wanted]} as the verification method.`);
   },
 
   async interstitial(action, { view, input }) {
@@ -109,6 +112,28 @@ const STEPS: StepTable = {
     input.log.info(action.question === 'trust' ? `Answered "trust this device?" with ${trust ? 'yes' : 'no'}.` : 'Continued past "already signed in elsewhere".');
   },
 };
+
+const METHOD_NAMES: Record<Method, string> = { totp: 'an authenticator app (TOTP)', email: 'a code sent by email', sms: 'a code sent by SMS' };
+
+/** Words of a control that asks the portal for a new code. */
+const RESEND = /\b(resend|re-send|send (it |a new code |the code )?again|send (me )?a new code|get a new code|new code)\b/i;
+
+/**
+ * Presses the code screen's "Resend" control, for a source whose rejected
+ * code came by email or SMS; the time is noted first, so only what the portal
+ * sends after it counts as the new code.
+ */
+async function pressResend(ctx: StepContext): Promise<void> {
+  const frame = ctx.view.frame;
+  const control = frame.getByRole('button', { name: RESEND }).or(frame.getByRole('link', { name: RESEND })).first();
+  if ((await control.count()) === 0) {
+    ctx.input.log.info('The code screen has no "resend" control; waiting for the portal to send a new code by itself.');
+    return;
+  }
+  ctx.state.lastSubmitAt = Date.now();
+  await control.click();
+  ctx.input.log.info('Asked the portal to send a new code.');
+}
 
 /** Clicks the field's own submit control, or presses Enter in the field when there is none. */
 async function submit(frame: Frame, submitTag: string | undefined, lastField: string): Promise<void> {

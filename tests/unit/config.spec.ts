@@ -7,12 +7,15 @@ import { expect, test } from '@playwright/test';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveAccounts, selectAccounts } from '../../config/accounts.js';
+import { resolveAccounts, selectAccounts, type ResolvedAccount } from '../../config/accounts.js';
 import { describeMissingVariable, loadEnv } from '../../config/env.js';
 import { loadConfigFile, validateConfig } from '../../config/load.js';
 import { PortalLoginError } from '../../core/errors.js';
 import { Redactor } from '../../core/redact.js';
 import { codeAt } from '../../totp/code.js';
+import { resolveTotpSpec } from '../../totp/spec.js';
+import { memoryStepLedger } from '../../totp/step-ledger.js';
+import { createLogger } from '../../core/log.js';
 import YAML from 'yaml';
 
 const SECRET = 'JBSWY3DPEHPK3PXPGEZDGNBVGY3TQOJQ';
@@ -231,20 +234,25 @@ test.describe('accounts', () => {
     expect(said(error)).not.toContain('0189');
   });
 
-  test('TOTP params: account overrides only what it sets, over the portal, over defaults', () => {
+  test('TOTP params: account overrides only what it sets, over the portal, over defaults', async () => {
     const [main, other] = resolveAccounts(config(), ['main', 'other'], env, 'cfg.yaml', new Redactor());
-    expect({ digits: main!.totp.digits, period: main!.totp.period, min: main!.minSecondsLeft }).toEqual({ digits: 6, period: 30, min: 5 });
+    // Seen through the codes the sources issue: the code's length is its digits; a period shows as the same code 40 s later.
+    expect(await issued(main!, [0, 40_000])).toEqual({ lengths: [6, 6], sameCode: false, waitedMs: 0 });
     // beta sets digits 8 and minSecondsLeft 10; account "other" sets only period 60.
-    expect({ digits: other!.totp.digits, period: other!.totp.period, algorithm: other!.totp.algorithm, min: other!.minSecondsLeft })
-      .toEqual({ digits: 8, period: 60, algorithm: 'SHA1', min: 10 });
+    expect(await issued(other!, [0, 40_000])).toEqual({ lengths: [8, 8], sameCode: true, waitedMs: 0 });
+    // 52 s into a 60 s window leaves 8 s, under other's 10: it waits the 8 s for the next window.
+    expect((await issued(other!, [52_000])).waitedMs).toBe(8_000);
+    // main keeps the default 5: 24 s into a 30 s window leaves 6 s, enough.
+    expect((await issued(main!, [24_000])).waitedMs).toBe(0);
   });
 
-  test('resolved accounts carry the secrets, and the redactor now hides them', () => {
+  test('resolved accounts carry the secrets, and the redactor now hides them', async () => {
     const redactor = new Redactor();
     const [main] = resolveAccounts(config(), ['main'], env, 'cfg.yaml', redactor);
     expect(main!.password).toBe(PASSWORD);
-    expect(main!.totp.secret.base32).toBe(SECRET);
-    expect(codeAt(main!.totp, 0)).toMatch(/^\d{6}$/);
+    const spec = resolveTotpSpec(SECRET, {}, 'test');
+    const { codes } = await issuedCodes(main!, [0]);
+    expect(codes[0]).toBe(codeAt(spec, 0));
     const log = `user=alice pw=${PASSWORD} raw=${env.ACME_TOTP_SECRET} b32=${SECRET} json=${JSON.stringify({ p: PASSWORD })}`;
     const out = redactor.redact(log);
     for (const secret of [PASSWORD, SECRET, env.ACME_TOTP_SECRET.trim(), 'horse \\"battery\\"']) expect(out).not.toContain(secret);
@@ -252,6 +260,25 @@ test.describe('accounts', () => {
     expect(redactor.leaks(out)).toBe(false);
   });
 });
+
+/** Codes the account's source issues at each of `times` (ms since the epoch), on a clock that records its waits. */
+async function issuedCodes(account: ResolvedAccount, times: number[]): Promise<{ codes: string[]; waitedMs: number }> {
+  let now = 0;
+  let waitedMs = 0;
+  const clock = { now: () => now, sleep: async (ms: number) => void ((waitedMs += ms), (now += ms)) };
+  const codes: string[] = [];
+  for (const at of times) {
+    now = at;
+    const source = account.codeSource({ clock, ledger: memoryStepLedger(), redactor: new Redactor(), log: silentLogger(), env: {} });
+    codes.push((await source.next({ afterRejection: false, requestedAt: at })).code);
+  }
+  return { codes, waitedMs };
+}
+
+async function issued(account: ResolvedAccount, times: number[]): Promise<{ lengths: number[]; sameCode: boolean; waitedMs: number }> {
+  const { codes, waitedMs } = await issuedCodes(account, times);
+  return { lengths: codes.map((c) => c.length), sameCode: new Set(codes).size === 1, waitedMs };
+}
 
 test.describe('loadEnv', () => {
   test('.env values are used, real env wins, process.env is untouched', async () => {
@@ -310,3 +337,7 @@ test('selectors are checked as Playwright selectors when the config loads; a bad
   const success = await failure(() => withSelectors({}, 'text='));
   expect(success.message).toMatch(/portals\.acme\.success\.selector: .*nothing after "text="/);
 });
+
+function silentLogger() {
+  return createLogger({ redactor: new Redactor(), verbose: false, write: () => undefined });
+}

@@ -1,0 +1,14 @@
+import type { PortalConfig } from '../config/schema.js';
+import { browserFlow } from './browser-flow.js';
+import type { Flow } from './flow.js';
+
+/**
+ * Flow kinds: `portals.NAME.flow` → the flow that logs its accounts in.
+ * Adding a kind is one file, one branch of the portal schema and one line here.
+ */
+const FLOW_KINDS: Record<PortalConfig['flow'], Flow> = { browser: browserFlow };
+
+/** The flow the portal's kind names. */
+export function flowFor(portal: PortalConfig): Flow {
+  return FLOW_KINDS[portal.flow];
+}
