@@ -149,3 +149,19 @@ export async function blockHeavyResources(context: BrowserContext): Promise<void
   const blocked = new Set(['image', 'font', 'media']);
   await context.route('**/*', (route) => (blocked.has(route.request().resourceType()) ? route.abort() : route.fallback()));
 }
+
+/**
+ * A browser that starts on the first page asked for: a run whose accounts
+ * all log in over HTTP never starts Chromium (nor loads Playwright).
+ * `close` closes it only if it was started.
+ */
+export function lazyBrowser(start: () => BrowserInBackground): Pick<BrowserInBackground, 'newPage' | 'close'> & { readonly started: boolean } {
+  let started: BrowserInBackground | undefined;
+  return {
+    get started() {
+      return started !== undefined;
+    },
+    newPage: () => (started ??= start()).newPage(),
+    close: async () => started?.close(),
+  };
+}

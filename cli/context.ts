@@ -1,4 +1,5 @@
 import type { BrowserInBackground } from '../browser/launch.js';
+import type { Terminal } from '../codes/prompt-source.js';
 import { Redactor } from '../core/redact.js';
 import { createLogger, type Logger } from '../core/log.js';
 
@@ -33,4 +34,9 @@ export function processContext(earlyBrowser?: EarlyBrowser): CliContext {
 
 export function loggerFor(ctx: CliContext, options: { verbose: boolean; quiet?: boolean; prefix?: string }): Logger {
   return createLogger({ redactor: ctx.redactor, verbose: options.verbose, quiet: options.quiet, prefix: options.prefix, write: ctx.err });
+}
+
+/** The run's terminal for the prompt code source: only when stdin is a TTY (cron, CI and pipes have none). */
+export function terminalOf(ctx: CliContext): { terminal?: Terminal } {
+  return ctx.stdin.isTTY ? { terminal: { input: ctx.stdin, write: ctx.err } } : {};
 }

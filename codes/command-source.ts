@@ -38,7 +38,7 @@ export function commandCodeSource(options: CommandSourceOptions): CodeSource {
       // A TOTP printer gives the same code until its window turns: a retry waits for a different one, never resends the rejected code.
       if (request.afterRejection && code === last) request.onWait?.(Math.ceil((deadline - clock.now()) / 1000), `${describe(config)} to print a new code`);
       while (request.afterRejection && code === last) {
-        if (clock.now() + NEW_CODE_POLL_MS > deadline) throw timeout(options, 'a code different from the rejected one');
+        if (clock.now() + NEW_CODE_POLL_MS > deadline) throw timeout(options, 'new code (different from the rejected one)');
         await clock.sleep(NEW_CODE_POLL_MS);
         code = await runOnce(options, deadline);
       }
@@ -78,7 +78,7 @@ async function runOnce(options: CommandSourceOptions, deadline: number): Promise
     });
   }
   if (size > MAX_OUTPUT_BYTES) throw failed(what, `printed more than ${MAX_OUTPUT_BYTES / 1024} KB`, ref);
-  if (timedOut) throw timeout(options, 'a code');
+  if (timedOut) throw timeout(options, 'code');
   if (outcome.status !== 0) throw failed(what, outcome.signal ? `was stopped by ${outcome.signal}` : `exited with status ${outcome.status}`, ref);
   const output = Buffer.concat(chunks).toString('utf8');
   if (output.trim() === '') throw failed(what, 'printed nothing', ref);

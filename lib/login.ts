@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loginAccounts } from '../app/login.js';
-import { launchInBackground } from '../browser/launch.js';
+import { launchInBackground, lazyBrowser } from '../browser/launch.js';
 import { resolveAccounts, selectAccounts } from '../config/accounts.js';
 import { loadEnv } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
@@ -33,13 +33,14 @@ export async function loginAccount(account: string, options: LibraryLoginOptions
   const { config, source } = await loadConfigFile(resolve(cwd, options.config ?? processEnv.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG));
   const redactor = new Redactor();
   const accounts = resolveAccounts(config, selectAccounts(config, [account], source), env, source, redactor);
-  const browser = launchInBackground({ headed: false, env: processEnv });
+  const browser = lazyBrowser(() => launchInBackground({ headed: false, env: processEnv }));
   try {
     const [result] = await loginAccounts(accounts, {
       browser,
       stateDir: config.stateDir,
       artifactsDir: config.artifactsDir,
       ledgerDir: ledgerDir(processEnv),
+      env: { ...env },
       alerts: config.alerts.webhooks,
       source,
       timeoutMs: (options.timeoutSeconds ?? 30) * 1000,

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { launchInBackground, type BrowserInBackground } from '../../browser/launch.js';
+import { launchInBackground, lazyBrowser, type BrowserInBackground } from '../../browser/launch.js';
 import type { ResolvedAccount } from '../../config/accounts.js';
 import type { Config } from '../../config/schema.js';
 import { ledgerDir } from '../../totp/ledger-location.js';
-import { loggerFor, type CliContext } from '../context.js';
+import { loggerFor, terminalOf, type CliContext } from '../context.js';
 import { exitStatusOf, formatError, resultsAsJson } from '../report.js';
 
 export interface LoginArgs {
@@ -40,27 +40,29 @@ export interface LoginInputs {
  */
 export async function runLogins(args: Omit<LoginArgs, 'config'>, ctx: CliContext, prepare: () => Promise<LoginInputs>): Promise<number> {
   const early = ctx.earlyBrowser;
-  const browser = early && early.headed === args.headed ? early : launchInBackground({ headed: args.headed, env: ctx.env });
+  // Chromium starts on the first browser account's page (an HTTP-only run never starts it), or is already booting from cli/early-browser.ts.
+  const browser = lazyBrowser(() => (early && early.headed === args.headed ? early : launchInBackground({ headed: args.headed, env: ctx.env })));
   try {
-    // Config, schema and secrets load while Chromium boots (not before Playwright is loaded).
-    await browser.booting;
+    // Config, schema and secrets load while an early Chromium boots (not before Playwright is loaded).
+    await early?.booting;
     const { config, source, env } = await prepare();
     const { resolveAccounts, selectAccounts } = await import('../../config/accounts.js');
     const names = selectAccounts(config, args.accounts, source);
-    const accounts = resolveAccounts(config, names, env, source, ctx.redactor);
-    return await logIn(accounts, config, source, args, ctx, browser);
+    const accounts = resolveAccounts(config, names, env, source, ctx.redactor, terminalOf(ctx));
+    return await logIn(accounts, config, source, args, ctx, browser, env);
   } finally {
     await browser.close();
   }
 }
 
-async function logIn(accounts: ResolvedAccount[], config: Config, source: string, args: Omit<LoginArgs, 'config'>, ctx: CliContext, browser: BrowserInBackground): Promise<number> {
+async function logIn(accounts: ResolvedAccount[], config: Config, source: string, args: Omit<LoginArgs, 'config'>, ctx: CliContext, browser: Pick<BrowserInBackground, 'newPage'>, env: LoginInputs['env']): Promise<number> {
   const { loginAccounts } = await import('../../app/login.js');
   const results = await loginAccounts(accounts, {
     browser,
     stateDir: args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir,
     artifactsDir: args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : config.artifactsDir,
     ledgerDir: ledgerDir(ctx.env),
+    env: { ...env },
     alerts: config.alerts.webhooks,
     source,
     timeoutMs: args.timeout * 1000,

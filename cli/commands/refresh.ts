@@ -6,7 +6,7 @@ import { loadConfigFile } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { openSessionStore, type SessionStore } from '../../session/store.js';
 import { ledgerDir } from '../../totp/ledger-location.js';
-import { loggerFor, type CliContext } from '../context.js';
+import { loggerFor, terminalOf, type CliContext } from '../context.js';
 import { exitStatusOf, formatError } from '../report.js';
 import { checkAccounts, checkAsJson, expiryText, WRITE_BACK_LOCK_WAIT_MS } from './status.js';
 
@@ -77,17 +77,17 @@ interface Where {
  * finds the session that run saved, and keeps it instead of logging in twice.
  */
 async function logIn(names: string[], where: Where, args: RefreshArgs, ctx: CliContext, now: () => Date): Promise<AccountResult[]> {
-  const [{ launchInBackground }, { loginAccounts }, { resolveAccounts }, { loadEnv }] = await Promise.all([
+  const [{ launchInBackground, lazyBrowser }, { loginAccounts }, { resolveAccounts }, { loadEnv }] = await Promise.all([
     import('../../browser/launch.js'),
     import('../../app/login.js'),
     import('../../config/accounts.js'),
     import('../../config/env.js'),
   ]);
-  const browser = launchInBackground({ headed: args.headed, env: ctx.env });
+  // Chromium starts on the first browser account's page: accounts that log in over HTTP need none.
+  const browser = lazyBrowser(() => launchInBackground({ headed: args.headed, env: ctx.env }));
   try {
     const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
-    const accounts = resolveAccounts(where.config, names, env, where.source, ctx.redactor);
-    await browser.booting;
+    const accounts = resolveAccounts(where.config, names, env, where.source, ctx.redactor, terminalOf(ctx));
     const rejudge = async (account: string) => {
       const portalName = where.config.accounts[account]!.portal;
       const check = await checkSession(account, portalName, where.config.portals[portalName]!, { store: where.store, now, lockWaitMs: WRITE_BACK_LOCK_WAIT_MS, locked: true });
@@ -98,6 +98,7 @@ async function logIn(names: string[], where: Where, args: RefreshArgs, ctx: CliC
       stateDir: where.stateDir,
       artifactsDir: args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : where.config.artifactsDir,
       ledgerDir: ledgerDir(ctx.env),
+      env: { ...env },
       source: where.source,
       timeoutMs: args.timeout * 1000,
       trace: args.trace,

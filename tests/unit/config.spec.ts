@@ -135,6 +135,39 @@ test('an account pointing at an unknown portal names the portals that exist', as
   expect(error.message).toMatch(/inline\.yaml[\s\S]*accounts\.main\.portal: unknown portal "nope"; defined portals: acme/);
 });
 
+test('code sources: each kind has its own keys; totpSecretEnv is the short form; every mistake is named at its path', async () => {
+  const portals = { acme: { loginUrl: 'https://a.example/', success: { url: 'x' } } };
+  const account = (extra: Record<string, unknown>) => ({ portal: 'acme', username: 'a', passwordEnv: 'P', ...extra });
+  const ok = validateConfig({ portals, accounts: { short: account({ totpSecretEnv: 'T' }), long: account({ code: { source: 'totp', secretEnv: 'T' } }), cmd: account({ code: { source: 'command', command: ['oathtool', '--totp'] } }), ask: account({ code: { source: 'prompt' } }) } }, 'inline.yaml');
+  expect(ok.accounts.short!.code).toEqual({ source: 'totp', secretEnv: 'T' });
+  expect(ok.accounts.short!.codeKey).toBe('totpSecretEnv');
+  expect(ok.accounts.long!.code).toEqual({ source: 'totp', secretEnv: 'T' });
+  expect(ok.accounts.long!.codeKey).toBe('code');
+  expect(ok.accounts.cmd!.code).toEqual({ source: 'command', command: ['oathtool', '--totp'], shell: false, pattern: '\\b(\\d{4,10})\\b', timeoutSeconds: 30, method: 'totp' });
+  expect(ok.accounts.ask!.code).toEqual({ source: 'prompt', timeoutSeconds: 300, method: 'totp' });
+  const error = await failure(() =>
+    validateConfig({
+      portals,
+      accounts: {
+        none: account({}),
+        both: account({ totpSecretEnv: 'T', code: { source: 'totp', secretEnv: 'T' } }),
+        unknown: account({ code: { source: 'carrier-pigeon' } }),
+        extra: account({ code: { source: 'prompt', secretEnv: 'T' } }),
+        totpOnCommand: account({ code: { source: 'command', command: ['x'] }, totp: { digits: 8 } }),
+        pasted: account({ code: { source: 'totp', secretEnv: 'JBSWY3DP EHPK3PXP' } }),
+      },
+    }, 'inline.yaml'),
+  );
+  expect(error.code).toBe('CONFIG_INVALID');
+  expect(error.message).toContain('accounts.none: say where the code comes from: totpSecretEnv');
+  expect(error.message).toContain('accounts.both.totpSecretEnv: give either totpSecretEnv or code, not both');
+  expect(error.message).toContain('accounts.unknown.code.source: source must be one of totp, command, prompt');
+  expect(error.message).toMatch(/accounts\.extra\.code: .*secretEnv/);
+  expect(error.message).toContain('accounts.totpOnCommand.totp: totp: parameters apply to TOTP codes only');
+  expect(error.message).toContain('accounts.pasted.code.secretEnv: must be the NAME of the environment variable');
+  expect(said(error)).not.toContain('JBSWY3DP');
+});
+
 test('a success.url that is not a regular expression is a config error, not a failed login', async () => {
   const error = await failure(() =>
     validateConfig({ portals: { acme: { loginUrl: 'https://a.example/', success: { url: '/account(' } } }, accounts: {} }, 'inline.yaml'),
