@@ -11,12 +11,19 @@ import type { Redactor } from '../core/redact.js';
 import { browserClosedError } from '../flows/browser-flow.js';
 import { flowFor } from '../flows/kinds.js';
 import { alertFacts, sendAlerts } from './alerts.js';
+import { runLimited } from './pool.js';
 import { openSessionStore, type SessionStore } from '../session/store.js';
 import { fileStepLedger } from '../totp/step-ledger.js';
 
 export interface LoginOptions {
-  /** Where pages come from (a browser the caller starts, at the latest on the first page, and closes). */
-  browser: Pick<BrowserInBackground, 'newPage'>;
+  /**
+   * Where pages come from (a browser the caller starts, at the latest on the
+   * first page, and closes); `relaunch` starts a new Chromium after one died
+   * (resolves false when it could not).
+   */
+  browser: Pick<BrowserInBackground, 'newPage'> & { relaunch?: () => Promise<boolean> };
+  /** Accounts logged in at once (default 1); a portal's maxConcurrent caps its own. */
+  concurrency?: number;
   /** The environment code sources see (a command source's program); default process.env. */
   env?: NodeJS.ProcessEnv;
   stateDir: string;
@@ -55,8 +62,12 @@ export type AccountResult =
   | { account: string; ok: false; error: PortalLoginError; durationMs: number };
 
 /**
- * Logs every account in in one browser (a context each), one after another.
- * Once Chromium has died (BROWSER_CLOSED), the remaining accounts fail the same way without being tried.
+ * Logs the accounts in, up to `concurrency` at once (and a portal's
+ * `maxConcurrent`), each browser account in its own context of one
+ * browser. One account's failure is its own result. When Chromium dies
+ * (BROWSER_CLOSED), the accounts that were in it fail; the browser is
+ * relaunched once (when `browser.relaunch` can) for the accounts not yet
+ * started; if it dies again, or cannot be relaunched, those fail the same way without being tried.
  */
 export async function loginAccounts(accounts: ResolvedAccount[], options: LoginOptions): Promise<AccountResult[]> {
   // Fail before touching any portal: a login whose session cannot be kept is a wasted attempt.
@@ -64,17 +75,52 @@ export async function loginAccounts(accounts: ResolvedAccount[], options: LoginO
     throw asPortalLoginError(error, options.redactor);
   });
   const store = options.store ?? openSessionStore({ kind: 'file', dir: options.stateDir });
-  const results: AccountResult[] = [];
-  for (const account of accounts) {
-    const crashed = flowFor(account.portal).usesBrowser ? results.find((r) => !r.ok && r.error.code === 'BROWSER_CLOSED') : undefined;
-    // Chromium is gone: this browser account would only fail the same way, so it is not tried.
-    const result: AccountResult = crashed
-      ? { account: account.name, ok: false, error: browserClosedError({ crashedIn: crashed.account, account: account.name }), durationMs: 0 }
+  const chromium = chromiumWatch(options);
+  const limits = {
+    concurrency: options.concurrency ?? 1,
+    groupOf: (account: ResolvedAccount) => account.portalName,
+    groupLimit: (portal: string) => accounts.find((a) => a.portalName === portal)?.portal.maxConcurrent ?? Infinity,
+  };
+  return runLimited(accounts, limits, async (account) => {
+    const usesBrowser = flowFor(account.portal).usesBrowser;
+    const crashedIn = usesBrowser ? chromium.deadAfter() : undefined;
+    // Chromium is gone for good: this browser account would only fail the same way, so it is not tried.
+    const generation = chromium.generation();
+    const result: AccountResult = crashedIn
+      ? { account: account.name, ok: false, error: browserClosedError({ crashedIn, account: account.name }), durationMs: 0 }
       : await loginOne(account, store, options);
-    results.push(result);
+    if (!result.ok && result.error.code === 'BROWSER_CLOSED' && !crashedIn) await chromium.died(account.name, generation);
     if (!result.ok) await alertFailure(account, result.error, options);
-  }
-  return results;
+    return result;
+  });
+}
+
+/**
+ * Which Chromium the accounts run in: its generation (bumped by a
+ * relaunch), and whether it is dead for good. Several accounts that were in
+ * one Chromium when it died count as one death.
+ */
+function chromiumWatch(options: LoginOptions) {
+  let generation = 0;
+  let relaunched = false;
+  let deadFor: string | undefined;
+  return {
+    generation: () => generation,
+    deadAfter: () => deadFor,
+    async died(account: string, inGeneration: number): Promise<void> {
+      if (inGeneration !== generation || deadFor) return;
+      const log = options.logFor(account);
+      if (!relaunched && options.browser.relaunch) {
+        relaunched = true;
+        generation += 1;
+        if (await options.browser.relaunch()) {
+          log.warn('Chromium exited; started a new one for the accounts not yet logged in (once per run).');
+          return;
+        }
+      }
+      deadFor = account;
+    },
+  };
 }
 
 /** Tells the account's webhooks (top level + its portal's) about a failed login; never fails itself. */

@@ -153,15 +153,31 @@ export async function blockHeavyResources(context: BrowserContext): Promise<void
 /**
  * A browser that starts on the first page asked for: a run whose accounts
  * all log in over HTTP never starts Chromium (nor loads Playwright).
- * `close` closes it only if it was started.
+ * `relaunch` replaces a Chromium that died with a new one (pages asked for
+ * meanwhile wait for it); `close` closes whatever was started.
  */
-export function lazyBrowser(start: () => BrowserInBackground): Pick<BrowserInBackground, 'newPage' | 'close'> & { readonly started: boolean } {
-  let started: BrowserInBackground | undefined;
+export function lazyBrowser(start: () => BrowserInBackground): Pick<BrowserInBackground, 'newPage' | 'close'> & { relaunch(): Promise<boolean>; readonly started: boolean } {
+  let current: BrowserInBackground | undefined;
+  const all: BrowserInBackground[] = [];
+  const begin = () => {
+    current = start();
+    all.push(current);
+    return current;
+  };
   return {
     get started() {
-      return started !== undefined;
+      return current !== undefined;
     },
-    newPage: () => (started ??= start()).newPage(),
-    close: async () => started?.close(),
+    newPage: () => (current ?? begin()).newPage(),
+    async relaunch() {
+      const dead = current;
+      const next = begin();
+      await dead?.close();
+      return next.browser.then(
+        () => true,
+        () => false,
+      );
+    },
+    close: async () => void (await Promise.all(all.map((b) => b.close()))),
   };
 }

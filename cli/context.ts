@@ -1,3 +1,5 @@
+import { availableParallelism, totalmem } from 'node:os';
+import { defaultConcurrency } from '../app/concurrency.js';
 import type { BrowserInBackground } from '../browser/launch.js';
 import type { Terminal } from '../codes/prompt-source.js';
 import { Redactor } from '../core/redact.js';
@@ -39,4 +41,11 @@ export function loggerFor(ctx: CliContext, options: { verbose: boolean; quiet?: 
 /** The run's terminal for the prompt code source: only when stdin is a TTY (cron, CI and pipes have none). */
 export function terminalOf(ctx: CliContext): { terminal?: Terminal } {
   return ctx.stdin.isTTY ? { terminal: { input: ctx.stdin, write: ctx.err } } : {};
+}
+
+/** --concurrency, else the machine's default (app/concurrency.ts), said in --verbose. */
+export function concurrencyFor(given: number | undefined, log: Logger): number {
+  const concurrency = given ?? defaultConcurrency();
+  log.debug(`Logging in up to ${concurrency} account(s) at once (${given === undefined ? `default for ${availableParallelism()} core(s) and ${Math.round(totalmem() / 2 ** 30)} GiB` : '--concurrency'}).`);
+  return concurrency;
 }

@@ -42,6 +42,10 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     verbose: { type: 'boolean', default: false, describe: 'Print debug messages (secrets redacted)' },
     trace: { type: 'boolean', default: false, describe: 'On failure, also save a Playwright trace (secrets scrubbed)' },
   } as const;
+  // login and refresh: many accounts at once, in one browser (app/pool.ts).
+  const manyAccounts = {
+    concurrency: { type: 'number', coerce: numberIn('concurrency', 1, 64, true), describe: 'Accounts logged in at once (default: from cores and memory; --verbose says)' },
+  } as const;
   const vaultOptions = {
     vault: { type: 'string', demandOption: true, describe: 'Vault file (encrypted; created by the first vault add / token create)' },
     'key-file': { type: 'string', describe: 'File with a 32-byte key (else $PORTAL_LOGIN_VAULT_KEY or $PORTAL_LOGIN_VAULT_PASSPHRASE)' },
@@ -67,6 +71,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
           .positional('accounts', { type: 'string', array: true, default: [] as string[], describe: 'Account names from the config' })
           .options({
             ...browserOptions,
+            ...manyAccounts,
             config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file (YAML or JSON)' },
             'state-dir': { type: 'string', describe: 'Override the config\'s stateDir' },
             'artifacts-dir': { type: 'string', describe: 'Override the config\'s artifactsDir' },
@@ -106,6 +111,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
           .positional('accounts', { type: 'string', array: true, default: [] as string[], describe: 'Account names from the config (all when none named)' })
           .options({
             ...browserOptions,
+            ...manyAccounts,
             'min-valid': { default: '10m', coerce: parseDuration, describe: 'Log in again when the session expires within this (e.g. 30m, 6h, 1d)' },
             force: { type: 'boolean', default: false, describe: 'Log in every named account, valid or not' },
             config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file (YAML or JSON)' },

@@ -135,6 +135,8 @@ export const portalSchema = z.strictObject({
   selectors: selectorsSchema.default({}),
   success: successSchema,
   totp: totpParamsSchema.default(totpParamsSchema.parse({})),
+  /** At most this many of the portal's accounts log in at once (its rate limit); default: only --concurrency limits. */
+  maxConcurrent: z.int().min(1).max(64).optional(),
   /** The loop stops after this many screens (username, password, method choice, code, trust-device… each count once). */
   maxScreens: z.int().min(1).max(20).default(6),
   /** A person's answer to "Trust this device?" / "Remember this browser?" after the code. */

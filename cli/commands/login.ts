@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
-import { launchInBackground, lazyBrowser, type BrowserInBackground } from '../../browser/launch.js';
+import type { LoginOptions } from '../../app/login.js';
+import { launchInBackground, lazyBrowser } from '../../browser/launch.js';
 import type { ResolvedAccount } from '../../config/accounts.js';
 import type { Config } from '../../config/schema.js';
 import { ledgerDir } from '../../totp/ledger-location.js';
-import { loggerFor, terminalOf, type CliContext } from '../context.js';
+import { concurrencyFor, loggerFor, terminalOf, type CliContext } from '../context.js';
 import { exitStatusOf, formatError, resultsAsJson } from '../report.js';
 
 export interface LoginArgs {
@@ -17,6 +18,8 @@ export interface LoginArgs {
   json: boolean;
   verbose: boolean;
   trace: boolean;
+  /** Accounts logged in at once; default from cores and memory. */
+  concurrency?: number;
 }
 
 /** `portal-login login [account..]`: logs the accounts in and saves their sessions. Returns the exit status. */
@@ -41,7 +44,12 @@ export interface LoginInputs {
 export async function runLogins(args: Omit<LoginArgs, 'config'>, ctx: CliContext, prepare: () => Promise<LoginInputs>): Promise<number> {
   const early = ctx.earlyBrowser;
   // Chromium starts on the first browser account's page (an HTTP-only run never starts it), or is already booting from cli/early-browser.ts.
-  const browser = lazyBrowser(() => (early && early.headed === args.headed ? early : launchInBackground({ headed: args.headed, env: ctx.env })));
+  let earlyTaken = false;
+  const browser = lazyBrowser(() => {
+    const useEarly = early && early.headed === args.headed && !earlyTaken;
+    earlyTaken = true;
+    return useEarly ? early : launchInBackground({ headed: args.headed, env: ctx.env });
+  });
   try {
     // Config, schema and secrets load while an early Chromium boots (not before Playwright is loaded).
     await early?.booting;
@@ -55,7 +63,7 @@ export async function runLogins(args: Omit<LoginArgs, 'config'>, ctx: CliContext
   }
 }
 
-async function logIn(accounts: ResolvedAccount[], config: Config, source: string, args: Omit<LoginArgs, 'config'>, ctx: CliContext, browser: Pick<BrowserInBackground, 'newPage'>, env: LoginInputs['env']): Promise<number> {
+async function logIn(accounts: ResolvedAccount[], config: Config, source: string, args: Omit<LoginArgs, 'config'>, ctx: CliContext, browser: LoginOptions['browser'], env: LoginInputs['env']): Promise<number> {
   const { loginAccounts } = await import('../../app/login.js');
   const results = await loginAccounts(accounts, {
     browser,
@@ -63,6 +71,7 @@ async function logIn(accounts: ResolvedAccount[], config: Config, source: string
     artifactsDir: args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : config.artifactsDir,
     ledgerDir: ledgerDir(ctx.env),
     env: { ...env },
+    concurrency: concurrencyFor(args.concurrency, loggerFor(ctx, { verbose: args.verbose, quiet: args.json })),
     alerts: config.alerts.webhooks,
     source,
     timeoutMs: args.timeout * 1000,

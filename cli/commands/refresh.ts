@@ -6,7 +6,7 @@ import { loadConfigFile } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { openSessionStore, type SessionStore } from '../../session/store.js';
 import { ledgerDir } from '../../totp/ledger-location.js';
-import { loggerFor, terminalOf, type CliContext } from '../context.js';
+import { concurrencyFor, loggerFor, terminalOf, type CliContext } from '../context.js';
 import { exitStatusOf, formatError } from '../report.js';
 import { checkAccounts, checkAsJson, expiryText, WRITE_BACK_LOCK_WAIT_MS } from './status.js';
 
@@ -24,6 +24,8 @@ export interface RefreshArgs {
   json: boolean;
   verbose: boolean;
   trace: boolean;
+  /** Accounts logged in at once; default from cores and memory. */
+  concurrency?: number;
 }
 
 /** Why an account needs a login, or undefined to keep its session. */
@@ -105,6 +107,7 @@ async function logIn(names: string[], where: Where, args: RefreshArgs, ctx: CliC
       redactor: ctx.redactor,
       logFor: (account) => loggerFor(ctx, { verbose: args.verbose, quiet: args.json, prefix: account }),
       store: where.store,
+      concurrency: concurrencyFor(args.concurrency, loggerFor(ctx, { verbose: args.verbose, quiet: args.json })),
       ...(args.force ? {} : { skipIfValid: rejudge }),
     });
   } finally {

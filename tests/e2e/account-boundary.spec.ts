@@ -3,8 +3,9 @@
  * (anything that is not a PortalLoginError) becomes that account's INTERNAL
  * failure, the remaining accounts still log in, and the JSON result lists
  * every account — with the secrets redacted from the bug's message. Chromium
- * dying is not a bug and not one account's problem: that account and every
- * later one fail BROWSER_CLOSED, and the later ones are not tried. Once the
+ * dying is not a bug and not one account's problem: that account fails
+ * BROWSER_CLOSED; the later ones run in a relaunched Chromium (once), or,
+ * where none can be started, fail the same way without being tried. Once the
  * session is saved, the login has succeeded whatever happens after.
  */
 import { test, expect } from '../support/fixtures.js';
@@ -13,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
 import { loginAccounts, type LoginOptions } from '../../app/login.js';
-import { launchInBackground, type BrowserInBackground, type OpenPage } from '../../browser/launch.js';
+import { launchInBackground, lazyBrowser, type BrowserInBackground, type OpenPage } from '../../browser/launch.js';
 import { resolveAccounts } from '../../config/accounts.js';
 import { validateConfig } from '../../config/load.js';
 import { EXIT_INTERNAL_ERROR, EXIT_STATUS } from '../../core/errors.js';
@@ -142,6 +143,40 @@ test('Chromium killed during the first account: both accounts fail BROWSER_CLOSE
     expect(portal.loginAttempts('demo33')).toBe(0);
     expect(await readdir(stateDir)).toEqual([]);
     expect(logged.join('\n')).not.toContain(DEMO_PASSWORD);
+  } finally {
+    await browser.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('Chromium killed during the first account, with a browser that can relaunch: the first fails BROWSER_CLOSED, a new Chromium logs the second in', async ({ portal }) => {
+  const { dir, accounts, options, stateDir, logged } = await twoAccounts(portal);
+  const browser = lazyBrowser(() => launchInBackground({ headed: false }));
+  let opened = 0;
+  const pages = {
+    relaunch: () => browser.relaunch(),
+    newPage: async () => {
+      const open = await browser.newPage();
+      if (opened++ === 0) {
+        await open.context.route('**/*', async (route) => {
+          if (route.request().method() !== 'POST') return route.fallback();
+          await killChromium(open.context.browser()!);
+          await route.continue().catch(() => undefined);
+        });
+      }
+      return open;
+    },
+  };
+  try {
+    const results = await loginAccounts(accounts, { ...options, browser: pages });
+    expect(results.map((r) => [r.account, r.ok, r.ok ? null : r.error.code])).toEqual([
+      ['demo32', false, 'BROWSER_CLOSED'],
+      ['demo33', true, null],
+    ]);
+    expect(logged).toContain('[demo32] warning: Chromium exited; started a new one for the accounts not yet logged in (once per run).');
+    expect(portal.loginAttempts('demo32')).toBe(0);
+    expect(portal.loginAttempts('demo33')).toBe(1);
+    expect(await readdir(stateDir)).toEqual(['demo33.json']);
   } finally {
     await browser.close();
     await rm(dir, { recursive: true, force: true });
