@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { scheduleSchema } from './schedule-schema.js';
 import { selectorProblem } from './selector-syntax.js';
 import { DEFAULT_MIN_SECONDS_LEFT, TOTP_DEFAULTS } from '../totp/defaults.js';
 
@@ -198,6 +199,7 @@ export const configSchema = z
     alerts: alertsSchema.default({ webhooks: [] }),
     portals: z.record(z.string().min(1), portalSchema),
     accounts: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'account names may use letters, digits, . _ -'), accountSchema),
+    schedule: scheduleSchema.optional(), // `portal-login schedule` (config/schedule-schema.ts)
   })
   // Runs even when other keys are invalid, so every problem is reported at once.
   .superRefine(
