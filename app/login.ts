@@ -49,6 +49,8 @@ export interface LoginOptions {
   skipIfValid?: (account: string) => Promise<{ expiresAt: string | null } | undefined>;
   /** The config's top-level `alerts.webhooks`; each portal's own are added to them. */
   alerts?: readonly Webhook[];
+  /** Send no alert for a failed login: the caller alerts after its own retry (`schedule` retries once first). */
+  deferAlerts?: boolean;
 }
 
 export type AccountResult =
@@ -73,7 +75,7 @@ export async function loginAccounts(accounts: ResolvedAccount[], options: LoginO
       ? { account: account.name, ok: false, error: browserClosedError({ crashedIn: crashed.account, account: account.name }), durationMs: 0 }
       : await loginOne(account, store, options);
     results.push(result);
-    if (!result.ok) await alertFailure(account, result.error, options);
+    if (!result.ok && !options.deferAlerts) await alertFailure(account, result.error, options);
   }
   return results;
 }
