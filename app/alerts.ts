@@ -6,7 +6,7 @@
  * webhook that fails is a warning: the login's result and exit status are
  * what they were.
  */
-import type { Webhook } from '../config/schema.js';
+import type { Config, Webhook } from '../config/schema.js';
 import type { PortalLoginError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
@@ -43,6 +43,12 @@ export interface AlertOptions {
   fetch?: typeof fetch;
   timeoutMs?: number;
   now?: () => Date;
+}
+
+/** Every webhook told about `account`'s failed logins: the config's top-level ones, then its portal's. */
+export function webhooksFor(config: Config, account: string): Webhook[] {
+  const portal = config.portals[config.accounts[account]!.portal]!;
+  return [...config.alerts.webhooks, ...portal.alerts.webhooks];
 }
 
 /** The facts of `error` for account/portal, at `now`. */

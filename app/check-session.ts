@@ -1,4 +1,4 @@
-import type { PortalConfig } from '../config/schema.js';
+import type { Config, PortalConfig } from '../config/schema.js';
 import { PortalLoginError } from '../core/errors.js';
 import type { Session, SessionInfo } from '../session/model.js';
 import type { SessionStore } from '../session/store.js';
@@ -23,6 +23,19 @@ export interface CheckOptions extends JudgeOptions {
   lockWaitMs: number;
   /** The caller already holds the account's lock (refresh's re-judge inside the login's lock). */
   locked?: boolean;
+}
+
+/** How long a status (or refresh) waits for another run holding an account before it skips that account's write-back, in ms. */
+export const WRITE_BACK_LOCK_WAIT_MS = 10_000;
+
+/** Every named account checked at once: one probe each, in parallel (they are independent requests). */
+export function checkAccounts(config: Config, names: readonly string[], store: SessionStore, now: () => Date): Promise<SessionCheck[]> {
+  return Promise.all(
+    names.map((account) => {
+      const portalName = config.accounts[account]!.portal;
+      return checkSession(account, portalName, config.portals[portalName]!, { store, now, lockWaitMs: WRITE_BACK_LOCK_WAIT_MS });
+    }),
+  );
 }
 
 /**

@@ -55,6 +55,8 @@ export interface LoginOptions {
   skipIfValid?: (account: string) => Promise<{ expiresAt: string | null } | undefined>;
   /** The config's top-level `alerts.webhooks`; each portal's own are added to them. */
   alerts?: readonly Webhook[];
+  /** Send no alert for a failed login: the caller alerts after its own retry (`schedule` retries once first). */
+  deferAlerts?: boolean;
 }
 
 export type AccountResult =
@@ -90,7 +92,7 @@ export async function loginAccounts(accounts: ResolvedAccount[], options: LoginO
       ? { account: account.name, ok: false, error: browserClosedError({ crashedIn, account: account.name }), durationMs: 0 }
       : await loginOne(account, store, options);
     if (!result.ok && result.error.code === 'BROWSER_CLOSED' && !crashedIn) await chromium.died(account.name, generation);
-    if (!result.ok) await alertFailure(account, result.error, options);
+    if (!result.ok && !options.deferAlerts) await alertFailure(account, result.error, options);
     return result;
   });
 }

@@ -119,6 +119,20 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
             'artifacts-dir': { type: 'string', describe: 'Override the config\'s artifactsDir' },
           }), (args) =>
           run(async () => (await import('./commands/refresh.js')).refreshCommand({ ...args, accounts: args.accounts.map(String), minValid: args.minValid }, ctx))())
+      .command('schedule', 'Run refresh on the config\'s schedule (cron, time zone, holidays) until stopped; --dry-run lists the next runs', (y) =>
+        y.options({
+          headed: browserOptions.headed,
+          timeout: browserOptions.timeout,
+          verbose: browserOptions.verbose,
+          trace: browserOptions.trace,
+          'min-valid': { default: '10m', coerce: parseDuration, describe: 'At each run, log in again when the session expires within this (e.g. 30m, 6h, 1d)' },
+          'dry-run': { type: 'boolean', default: false, describe: 'Print the next run times (holidays skipped) and exit' },
+          count: { type: 'number', default: 10, coerce: numberIn('count', 1, 1000, true), describe: 'With --dry-run: how many runs to print' },
+          from: { type: 'string', describe: 'With --dry-run: list the runs after this ISO time instead of now' },
+          config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file (YAML or JSON) with a schedule: key' },
+          'state-dir': { type: 'string', describe: 'Override the config\'s stateDir' },
+          'artifacts-dir': { type: 'string', describe: 'Override the config\'s artifactsDir' },
+        }), (args) => run(async () => (await import('./commands/schedule.js')).scheduleCommand(args, ctx))())
       .command('totp [secret]', 'Print the current TOTP code and the seconds left', (y) =>
         y
           .positional('secret', { type: 'string', describe: 'Base32 secret or otpauth://totp/ URI (omit to read stdin or be prompted)' })
@@ -174,7 +188,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
           .command('revoke <id>', 'Revoke a token by id', (a) => a.positional('id', { type: 'string', demandOption: true }).options(vaultOptions),
             (args) => run(async () => (await import('./commands/token.js')).tokenRevokeCommand({ ...args, id: String(args.id) }, ctx))())
           .demandCommand(1, 'Name a token command: create, list or revoke.'), () => undefined)
-      .demandCommand(1, 'Name a command: demo, demo-portal, login, status, refresh, inspect, export, totp, serve, vault or token (see --help).')
+      .demandCommand(1, 'Name a command: demo, demo-portal, login, status, refresh, schedule, inspect, export, totp, serve, vault or token (see --help).')
       .strict()
       .fail((message, error) => {
         // yargs reports its own parse/coerce problems as YError: those are usage errors; ours and bugs pass through.
@@ -201,7 +215,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const argv = process.argv.slice(2);
 const ctx = processContext(launchEarly(argv, process.env));
 // What a stop leaves intact, in the words of the command that was stopped.
-const PORTAL_COMMANDS = new Set(['login', 'refresh', 'demo', 'inspect']);
+const PORTAL_COMMANDS = new Set(['login', 'refresh', 'schedule', 'demo', 'inspect']);
 const whatIsKept = PORTAL_COMMANDS.has(argv[0] ?? '')
   ? 'nothing more was sent to the portal, and the last saved session is unchanged.'
   : 'what it had written is intact (files are replaced by a rename, logs appended a whole line at a time).';

@@ -12,8 +12,13 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * This is the one place besides the CLI entry that ends the process.
  */
 export function stopOnSignals(cleanup: () => Promise<void>, say: (text: string) => void, whatIsKept: string): void {
+  let stopping = false;
   for (const signal of STOP_SIGNALS) {
-    process.once(signal, () => {
+    // `on`, not `once`: proper-lockfile's signal-exit re-raises a signal once its own listeners are the only ones left,
+    // which killed the process by the signal itself (no 128 + n status) whenever no browser was open to add Playwright's.
+    process.on(signal, () => {
+      if (stopping) return; // a second signal changes nothing: the exit is at most 2 s away
+      stopping = true;
       say(`Stopped by ${signal}; ${whatIsKept}`);
       const bounded = Promise.race([cleanup().catch(() => undefined), new Promise((done) => setTimeout(done, 2000).unref())]);
       void bounded.then(() => process.exit(128 + constants.signals[signal]));

@@ -2,7 +2,9 @@ import * as z from 'zod';
 import { codeSchema, type CodeConfig } from './code-schema.js';
 import { envVarName } from './env-var-name.js';
 import { compiles, regexString } from './regex-string.js';
+import { scheduleSchema } from './schedule-schema.js';
 import { selectorProblem } from './selector-syntax.js';
+import { isTimeZone } from './time-zone.js';
 import { DEFAULT_MIN_SECONDS_LEFT, TOTP_DEFAULTS } from '../totp/defaults.js';
 
 /**
@@ -76,14 +78,6 @@ const dailyCutoffSchema = z.string().transform((text, ctx) => {
   return { text: `${hour}:${minute} ${timeZone}`, hour: Number(hour), minute: Number(minute), timeZone };
 });
 
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** TOTP fields without defaults: accounts override only what they name. */
 const totpFields = {
@@ -210,6 +204,7 @@ export const configSchema = z
     alerts: alertsSchema.default({ webhooks: [] }),
     portals: z.record(z.string().min(1), portalSchema),
     accounts: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'account names may use letters, digits, . _ -'), accountSchema),
+    schedule: scheduleSchema.optional(), // `portal-login schedule` (config/schedule-schema.ts)
   })
   // Runs even when other keys are invalid, so every problem is reported at once.
   .superRefine(

@@ -1,14 +1,13 @@
 import { resolve } from 'node:path';
-import { checkSession, type SessionCheck } from '../../app/check-session.js';
-import type { AccountResult } from '../../app/login.js';
+import type { SessionCheck } from '../../app/check-session.js';
+import { refreshAccounts, type RefreshOutcome, type RefreshSettings } from '../../app/refresh.js';
 import { selectAccounts } from '../../config/accounts.js';
 import { loadConfigFile } from '../../config/load.js';
-import type { Config } from '../../config/schema.js';
-import { openSessionStore, type SessionStore } from '../../session/store.js';
+import { openSessionStore } from '../../session/store.js';
 import { ledgerDir } from '../../totp/ledger-location.js';
 import { concurrencyFor, loggerFor, terminalOf, type CliContext } from '../context.js';
 import { exitStatusOf, formatError } from '../report.js';
-import { checkAccounts, checkAsJson, expiryText, WRITE_BACK_LOCK_WAIT_MS } from './status.js';
+import { checkAsJson, expiryText } from './status.js';
 
 export interface RefreshArgs {
   accounts: string[];
@@ -28,15 +27,6 @@ export interface RefreshArgs {
   concurrency?: number;
 }
 
-/** Why an account needs a login, or undefined to keep its session. */
-export function loginNeeded(check: SessionCheck, minValidMs: number, now: Date): string | undefined {
-  if (check.verdict.valid === 'no') return check.verdict.reason;
-  const { expiresAt } = check.verdict;
-  // Only the session's own expiry counts, not the daily cutoff: a login now would end at the same cutoff.
-  if (expiresAt !== null && Date.parse(expiresAt) - now.getTime() < minValidMs) return `it expires at ${expiresAt}, within --min-valid`;
-  return undefined;
-}
-
 /**
  * `portal-login refresh [account..]`: logs in only the accounts whose
  * session is missing, invalid, past its cutoff or expiring within
@@ -49,77 +39,34 @@ export async function refreshCommand(args: RefreshArgs, ctx: CliContext, now: ()
   const names = selectAccounts(config, args.accounts, source);
   const stateDir = args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir;
   const store = openSessionStore({ kind: 'file', dir: stateDir });
-  const checks = args.force ? [] : await checkAccounts(config, names, store, now);
-  const needed = accountsToLogIn(names, checks, args, now());
-  const results = needed.size === 0 ? [] : await logIn([...needed.keys()], { config, source, stateDir, store }, args, ctx, now);
-  return report(names, checks, needed, results, args, ctx);
+  const artifactsDir = args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : config.artifactsDir;
+  const outcome = await refreshAccounts(names, { config, source, stateDir, artifactsDir, store }, refreshSettings(args, ctx), now);
+  return printRefresh(names, outcome, args.json, ctx);
 }
 
-/** Account → why it is logged in: every named one with --force, else those loginNeeded picks. */
-function accountsToLogIn(names: readonly string[], checks: readonly SessionCheck[], args: Pick<RefreshArgs, 'force' | 'minValid'>, now: Date): Map<string, string> {
-  if (args.force) return new Map(names.map((name) => [name, '--force']));
-  const needed = new Map<string, string>();
-  for (const check of checks) {
-    const reason = loginNeeded(check, args.minValid, now);
-    if (reason) needed.set(check.account, reason);
-  }
-  return needed;
+/** The settings a refresh takes from the command line (shared with `schedule`). */
+export function refreshSettings(args: Pick<RefreshArgs, 'minValid' | 'force' | 'headed' | 'timeout' | 'trace' | 'verbose' | 'json' | 'concurrency'>, ctx: CliContext): RefreshSettings {
+  return {
+    concurrency: concurrencyFor(args.concurrency, loggerFor(ctx, { verbose: args.verbose, quiet: args.json })),
+    ...terminalOf(ctx),
+    minValidMs: args.minValid,
+    force: args.force,
+    headed: args.headed,
+    timeoutMs: args.timeout * 1000,
+    trace: args.trace,
+    env: ctx.env,
+    dotenvPath: resolve(ctx.cwd, '.env'),
+    ledgerDir: ledgerDir(ctx.env),
+    redactor: ctx.redactor,
+    logFor: (account) => loggerFor(ctx, { verbose: args.verbose, quiet: args.json, prefix: account }),
+  };
 }
 
-interface Where {
-  config: Config;
-  source: string;
-  stateDir: string;
-  store: SessionStore;
-}
-
-/**
- * The login command's own loginAccounts, with a re-judge under each
- * account's lock: a run that waited for another refresh of the same account
- * finds the session that run saved, and keeps it instead of logging in twice.
- */
-async function logIn(names: string[], where: Where, args: RefreshArgs, ctx: CliContext, now: () => Date): Promise<AccountResult[]> {
-  const [{ launchInBackground, lazyBrowser }, { loginAccounts }, { resolveAccounts }, { loadEnv }] = await Promise.all([
-    import('../../browser/launch.js'),
-    import('../../app/login.js'),
-    import('../../config/accounts.js'),
-    import('../../config/env.js'),
-  ]);
-  // Chromium starts on the first browser account's page: accounts that log in over HTTP need none.
-  const browser = lazyBrowser(() => launchInBackground({ headed: args.headed, env: ctx.env }));
-  try {
-    const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
-    const accounts = resolveAccounts(where.config, names, env, where.source, ctx.redactor, terminalOf(ctx));
-    const rejudge = async (account: string) => {
-      const portalName = where.config.accounts[account]!.portal;
-      const check = await checkSession(account, portalName, where.config.portals[portalName]!, { store: where.store, now, lockWaitMs: WRITE_BACK_LOCK_WAIT_MS, locked: true });
-      return check.verdict.valid === 'yes' && !loginNeeded(check, args.minValid, now()) ? { expiresAt: check.verdict.expiresAt } : undefined;
-    };
-    return await loginAccounts(accounts, {
-      browser,
-      stateDir: where.stateDir,
-      artifactsDir: args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : where.config.artifactsDir,
-      ledgerDir: ledgerDir(ctx.env),
-      env: { ...env },
-      source: where.source,
-      timeoutMs: args.timeout * 1000,
-      trace: args.trace,
-      redactor: ctx.redactor,
-      logFor: (account) => loggerFor(ctx, { verbose: args.verbose, quiet: args.json, prefix: account }),
-      store: where.store,
-      concurrency: concurrencyFor(args.concurrency, loggerFor(ctx, { verbose: args.verbose, quiet: args.json })),
-      ...(args.force ? {} : { skipIfValid: rejudge }),
-    });
-  } finally {
-    await browser.close();
-  }
-}
-
-/** One line (or JSON entry) per named account, in the order named. */
-function report(names: string[], checks: SessionCheck[], needed: Map<string, string>, results: AccountResult[], args: RefreshArgs, ctx: CliContext): number {
+/** One line (or JSON entry) per named account, in the order named; returns the exit status (as `login`'s). */
+export function printRefresh(names: readonly string[], { checks, needed, results }: RefreshOutcome, json: boolean, ctx: CliContext): number {
   const checkOf = (name: string) => checks.find((c) => c.account === name);
   const resultOf = (name: string) => results.find((r) => r.account === name);
-  if (args.json) {
+  if (json) {
     const accounts = names.map((name) => {
       const result = resultOf(name);
       const checked = checkOf(name);

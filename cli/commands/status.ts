@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
-import { checkSession, type SessionCheck } from '../../app/check-session.js';
+import { checkAccounts, type SessionCheck } from '../../app/check-session.js';
 import { selectAccounts } from '../../config/accounts.js';
 import { loadConfigFile } from '../../config/load.js';
-import type { Config } from '../../config/schema.js';
-import { openSessionStore, type SessionStore } from '../../session/store.js';
+import { openSessionStore } from '../../session/store.js';
 import type { CliContext } from '../context.js';
 
 export interface StatusArgs {
@@ -12,9 +11,6 @@ export interface StatusArgs {
   stateDir?: string;
   json: boolean;
 }
-
-/** How long a status (or refresh) waits for another run holding an account before it skips that account's write-back, in ms. */
-export const WRITE_BACK_LOCK_WAIT_MS = 10_000;
 
 /**
  * `portal-login status [account..]`: what each saved session says about
@@ -28,16 +24,6 @@ export async function statusCommand(args: StatusArgs, ctx: CliContext, now: () =
   const checks = await checkAccounts(config, names, store, now);
   ctx.out(args.json ? JSON.stringify({ accounts: checks.map(checkAsJson) }, null, 2) : statusTable(checks));
   return 0;
-}
-
-/** Every named account checked at once: one probe each, in parallel (they are independent requests). */
-export function checkAccounts(config: Config, names: readonly string[], store: SessionStore, now: () => Date): Promise<SessionCheck[]> {
-  return Promise.all(
-    names.map((account) => {
-      const portalName = config.accounts[account]!.portal;
-      return checkSession(account, portalName, config.portals[portalName]!, { store, now, lockWaitMs: WRITE_BACK_LOCK_WAIT_MS });
-    }),
-  );
 }
 
 /** One account as JSON: facts and verdict, never a value. */
