@@ -12,10 +12,15 @@ export interface IssuedCode {
 export interface CodeRequest {
   /** True when the previous code was rejected: the source must return a code it has not issued before. */
   afterRejection: boolean;
-  /** Told how long the source will wait, so the caller can tell the user (seconds). */
+  /** When the portal was asked for the code (ms since epoch, this machine's clock): taken just before the submit that makes the portal send it. */
+  requestedAt: number;
   onWait?: (seconds: number, reason: string) => void;
+  /** Asks the portal for a new code (presses the screen's "Resend"), when it offers one. */
+  resend?: () => Promise<void>;
 }
 
 export interface CodeSource {
   next(request: CodeRequest): Promise<IssuedCode>;
+  /** Releases connections (an IMAP session); called once when the login ends. */
+  close?(): Promise<void>;
 }

@@ -25,7 +25,9 @@ export type ErrorCode =
   | 'LOCK_HELD'
   | 'NO_SESSION'
   | 'VAULT_LOCKED'
-  | 'VAULT_CORRUPT';
+  | 'VAULT_CORRUPT'
+  | 'CODE_TIMEOUT'
+  | 'CODE_SOURCE_FAILED';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -56,6 +58,10 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   // A wrong key is for a person to fix; a damaged file for someone to restore from a backup.
   VAULT_LOCKED: 17,
   VAULT_CORRUPT: 18,
+  // No code arrived (an email that never came): often a filter or mailbox to fix, sometimes a portal that did not send.
+  CODE_TIMEOUT: 19,
+  // The code source itself is unreachable or refuses us (IMAP connect, TLS, login): a setting to fix, not the portal.
+  CODE_SOURCE_FAILED: 20,
 };
 
 export const EXIT_INTERNAL_ERROR = EXIT_STATUS.INTERNAL;

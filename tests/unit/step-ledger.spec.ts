@@ -143,7 +143,7 @@ test.describe('totpCodeSource', () => {
 
   test('a fresh window is used at once', async () => {
     const clock = fakeClock(START + 1_000);
-    const issued = await source(clock).next({ afterRejection: false });
+    const issued = await source(clock).next({ afterRejection: false, requestedAt: 0 });
     expect(issued).toEqual({ code: codeForStep(spec(), W), label: `TOTP window ${W}` });
     expect(clock.waits).toEqual([]);
   });
@@ -151,7 +151,7 @@ test.describe('totpCodeSource', () => {
   test('with fewer than minSecondsLeft left it waits for the next window', async () => {
     const clock = fakeClock(START + 27_000);
     const told: Array<[number, string]> = [];
-    const issued = await source(clock).next({ afterRejection: false, onWait: (s, why) => told.push([s, why]) });
+    const issued = await source(clock).next({ afterRejection: false, requestedAt: 0, onWait: (s, why) => told.push([s, why]) });
     expect(clock.waits).toEqual([3_000]);
     expect(told.map(([s]) => s)).toEqual([3]);
     expect(issued.code).toBe(codeForStep(spec(), W + 1));
@@ -161,8 +161,8 @@ test.describe('totpCodeSource', () => {
   test('after a rejection it never re-issues the same code: next window, after waiting', async () => {
     const clock = fakeClock(START + 1_000);
     const codes = source(clock);
-    const first = await codes.next({ afterRejection: false });
-    const second = await codes.next({ afterRejection: true });
+    const first = await codes.next({ afterRejection: false, requestedAt: 0 });
+    const second = await codes.next({ afterRejection: true, requestedAt: 0 });
     expect(first.code).toBe(codeForStep(spec(), W));
     expect(second.code).toBe(codeForStep(spec(), W + 1));
     expect(second.code).not.toBe(first.code);
@@ -170,19 +170,19 @@ test.describe('totpCodeSource', () => {
   });
 
   test('two sources on one ledger folder (two runs) never issue the same window', async () => {
-    const a = await source(fakeClock(START + 1_000), fileStepLedger(dir)).next({ afterRejection: false });
-    const b = await source(fakeClock(START + 1_000), fileStepLedger(dir)).next({ afterRejection: false });
+    const a = await source(fakeClock(START + 1_000), fileStepLedger(dir)).next({ afterRejection: false, requestedAt: 0 });
+    const b = await source(fakeClock(START + 1_000), fileStepLedger(dir)).next({ afterRejection: false, requestedAt: 0 });
     expect([a.label, b.label]).toEqual([`TOTP window ${W}`, `TOTP window ${W + 1}`]);
   });
 
   test('uses the clock it is given: an offset clock shifts the code', async () => {
     const base = fakeClock(START + 1_000);
-    const ahead = await source(offsetClock(base, 45_000)).next({ afterRejection: false });
+    const ahead = await source(offsetClock(base, 45_000)).next({ afterRejection: false, requestedAt: 0 });
     expect(ahead.code).toBe(codeForStep(spec(), W + 1));
-    const behind = await source(offsetClock(base, -40_000)).next({ afterRejection: false });
+    const behind = await source(offsetClock(base, -40_000)).next({ afterRejection: false, requestedAt: 0 });
     expect(behind.code).toBe(codeForStep(spec(), W - 2));
     // Waiting goes through the given clock too: 27 s into the portal's window → sleep 3 s on `base`.
-    await source(offsetClock(base, 26_000)).next({ afterRejection: false });
+    await source(offsetClock(base, 26_000)).next({ afterRejection: false, requestedAt: 0 });
     expect(base.waits).toEqual([3_000]);
   });
 });
