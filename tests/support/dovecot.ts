@@ -67,6 +67,8 @@ log_path = ${dir}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# A wrong password is refused at once (default 2 s), so the test of that error is quick.
+auth_failure_delay = 0
 mail_location = maildir:${dir}/mail/%n
 first_valid_uid = ${ids.uid}
 last_valid_uid = ${ids.uid}
