@@ -43,6 +43,8 @@ export interface EmailCodeSource extends CodeSource {
    * rule (messages already there are older) for the first code.
    */
   opened(): Promise<void>;
+  /** Logs out of the IMAP session (also after a failed open: then it does nothing). */
+  close(): Promise<void>;
 }
 
 export function emailCodeSource(options: EmailSourceOptions): EmailCodeSource {

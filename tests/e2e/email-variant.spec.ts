@@ -41,7 +41,7 @@ const it = test.extend<{ mail: Dovecot; mailPortal: DemoPortal; codes: (timeoutS
       opened.push(source);
       return source;
     });
-    await Promise.all(opened.map((source) => source.close?.()));
+    await Promise.all(opened.map((source) => source.close()));
   },
 });
 
