@@ -26,6 +26,12 @@ export interface CodeSource {
   readonly method: CodeMethod;
   /** What to check when the portal rejects this source's code twice (the CODE_REJECTED hint). */
   readonly rejectedHint: string;
+  /**
+   * Resolves once the source can deliver (an IMAP mailbox is open), or
+   * rejects with its error: awaited before anything is typed, so a bad
+   * setting costs no login attempt.
+   */
+  opened?(): Promise<void>;
   next(request: CodeRequest): Promise<IssuedCode>;
   /** Releases what the source holds open (an IMAP session); called once when the login ends. */
   close?(): Promise<void>;

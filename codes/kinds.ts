@@ -7,6 +7,7 @@ import { resolveTotpSpec } from '../totp/spec.js';
 import type { StepLedger } from '../totp/step-ledger.js';
 import type { CodeSource } from './code-source.js';
 import { commandCodeSource } from './command-source.js';
+import { emailCodeSource } from './email-source.js';
 import { promptCodeSource, promptNeedsTerminal, type Terminal } from './prompt-source.js';
 import { totpCodeSource } from './totp-source.js';
 
@@ -75,7 +76,12 @@ const prompt: CodeKind<Extract<CodeConfig, { source: 'prompt' }>> = {
   },
 };
 
-const CODE_KINDS: { [K in CodeSourceKind]: CodeKind<Extract<CodeConfig, { source: K }>> } = { totp, command, prompt };
+const email: CodeKind<Extract<CodeConfig, { source: 'email' }>> = {
+  secrets: (config) => ({ 'imap.passwordEnv': config.imap.passwordEnv }),
+  prepare: (config, values) => ({ log, redactor }) => emailCodeSource({ config, password: values['imap.passwordEnv']!, log, redactor }),
+};
+
+const CODE_KINDS: { [K in CodeSourceKind]: CodeKind<Extract<CodeConfig, { source: K }>> } = { totp, email, command, prompt };
 
 function kindOf(config: CodeConfig): CodeKind<CodeConfig> {
   return CODE_KINDS[config.source] as CodeKind<CodeConfig>;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { emailCodeSchema } from './email-code-schema.js';
 import { envVarName } from './env-var-name.js';
 import { regexString } from './regex-string.js';
 
@@ -42,9 +43,9 @@ export const promptCodeSchema = z.strictObject({
   method: method.default('totp'),
 });
 
-export const codeSchema = z.discriminatedUnion('source', [totpCodeSchema, commandCodeSchema, promptCodeSchema], {
+export const codeSchema = z.discriminatedUnion('source', [totpCodeSchema, emailCodeSchema, commandCodeSchema, promptCodeSchema], {
   error: (issue) =>
-    issue.code === 'invalid_union' ? 'source must be one of totp, command, prompt (and the keys that kind takes; see the README, "Code sources")' : undefined,
+    issue.code === 'invalid_union' ? 'source must be one of totp, email, command, prompt (and the keys that kind takes; see the README, "Code sources")' : undefined,
 });
 
 export type CodeConfig = z.output<typeof codeSchema>;

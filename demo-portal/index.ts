@@ -8,6 +8,8 @@ import { variantLoginUrl, type DemoVariant } from './variants.js';
 export { startDemoPortal, type DemoPortal, type DemoPortalOptions } from './server.js';
 export { DEMO_PASSWORD, DEMO_USERNAMES, demoUser, type DemoUser } from './users.js';
 export { DEMO_VARIANTS, type DemoVariant } from './variants.js';
+export type { DemoMailOptions, SentEmail } from './variants/state.js';
+export { lmtpDeliver, type LmtpDelivery } from './lmtp.js';
 
 /** Where a person starts logging in: `${url}/${variant}/login`, or `${url}/spa/` for the spa. */
 export function loginUrl(portal: DemoPortal, variant: DemoVariant): string {

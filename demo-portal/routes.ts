@@ -29,6 +29,7 @@ import { xframeRoutes } from './variants/xframe.js';
 import { allinoneRoutes } from './variants/allinone.js';
 import { autosubmitRoutes } from './variants/autosubmit.js';
 import { choiceRoutes } from './variants/choice.js';
+import { emailVariantRoutes } from './variants/email.js';
 import { conflictRoutes } from './variants/conflict.js';
 import { idfirstRoutes } from './variants/idfirst.js';
 import { inlineRoutes } from './variants/inline.js';
@@ -61,6 +62,7 @@ const SCREEN_VARIANTS: ReadonlyArray<() => Array<[string, Handler]>> = [
   conflictRoutes,
   noticeRoutes,
   rotatingRoutes,
+  emailVariantRoutes,
 ];
 
 function formRoutes(variant: FormVariant): Array<[string, Handler]> {

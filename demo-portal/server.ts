@@ -10,7 +10,7 @@ import { notFoundPage } from './pages/common.js';
 import { buildRoutes, type Handler } from './routes.js';
 import { PortalState } from './sessions.js';
 import { CLOCK_SKEW_MS, isDemoVariant } from './variants.js';
-import type { TrustAnswer, VerifyMethod } from './variants/state.js';
+import type { DemoMailOptions, SentEmail, TrustAnswer, VerifyMethod } from './variants/state.js';
 
 export interface DemoPortalOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -19,6 +19,8 @@ export interface DemoPortalOptions {
   host?: string;
   /** Machine clock in ms since the epoch; default Date.now. Inject for tests. */
   now?: () => number;
+  /** Where the email variants deliver code emails (LMTP); without it they only record them (sentEmails). */
+  mail?: DemoMailOptions;
 }
 
 export interface DemoPortal {
@@ -37,6 +39,8 @@ export interface DemoPortal {
   trustChoice(username: string): TrustAnswer | undefined;
   /** The verification method that user last picked on the choice variant. */
   chosenMethod(username: string): VerifyMethod | undefined;
+  /** Code emails the email variants sent (all users, or one), oldest first. */
+  sentEmails(username?: string): SentEmail[];
 }
 
 /** Clock skew of the variant a path belongs to (first path segment). */
@@ -76,7 +80,7 @@ async function handle(
 /** Starts a demo portal; resolves once it is listening. */
 export function startDemoPortal(options: DemoPortalOptions = {}): Promise<DemoPortal> {
   const host = options.host ?? '127.0.0.1';
-  const state = new PortalState(options.now ?? Date.now);
+  const state = new PortalState(options.now ?? Date.now, options.mail);
   const routes = buildRoutes();
   const server = createServer((req, res) => {
     void handle(state, routes, req, res);
@@ -102,6 +106,7 @@ export function startDemoPortal(options: DemoPortalOptions = {}): Promise<DemoPo
         ssoHits: () => state.screenVariants.ssoHits,
         trustChoice: (username) => state.screenVariants.trustAnswers.get(username),
         chosenMethod: (username) => state.screenVariants.chosenMethods.get(username),
+        sentEmails: (username) => state.screenVariants.sentEmails.filter((email) => username === undefined || email.username === username).map((email) => ({ ...email })),
       });
     });
   });

@@ -3,7 +3,7 @@
  * level, so every test can start its own portal and reuse the same user names.
  */
 import { randomBytes } from 'node:crypto';
-import { ScreenVariantsState } from './variants/state.js';
+import { ScreenVariantsState, type DemoMailOptions } from './variants/state.js';
 
 /** What the server remembers about one submitted username. */
 export interface UserRecord {
@@ -82,11 +82,14 @@ export class PortalState {
   /** Logins in progress and recorded answers of the multi-screen variants (demo-portal/variants/). */
   readonly screenVariants: ScreenVariantsState;
 
-  constructor(readonly now: () => number) {
+  constructor(
+    readonly now: () => number,
+    mail?: DemoMailOptions,
+  ) {
     this.pending = new TokenStore(now, PENDING_TTL_SECONDS * 1000);
     this.interim = new TokenStore(now, PENDING_TTL_SECONDS * 1000);
     this.sessions = new TokenStore(now, SESSION_TTL_SECONDS * 1000);
-    this.screenVariants = new ScreenVariantsState(new TokenStore(now, PENDING_TTL_SECONDS * 1000));
+    this.screenVariants = new ScreenVariantsState(new TokenStore(now, PENDING_TTL_SECONDS * 1000), mail);
   }
 
   /** The record for any submitted name, created on first use (unknown names included). */

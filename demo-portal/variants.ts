@@ -25,7 +25,11 @@ export type DemoVariant =
   | 'conflict'
   | 'notice'
   // Rotates its session cookie on every authenticated request (rotation write-back).
-  | 'rotating';
+  | 'rotating'
+  // 5paisa style: authenticator app or a code by email (variants/email.ts); stale sends an old code first, lost never sends.
+  | 'email'
+  | 'emailstale'
+  | 'emaillost';
 
 export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'classic',
@@ -51,6 +55,9 @@ export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'conflict',
   'notice',
   'rotating',
+  'email',
+  'emailstale',
+  'emaillost',
 ]);
 
 /**
@@ -81,6 +88,9 @@ export const CLOCK_SKEW_MS: Readonly<Record<DemoVariant, number>> = Object.freez
   conflict: 0,
   notice: 0,
   rotating: 0,
+  email: 0,
+  emailstale: 0,
+  emaillost: 0,
 });
 
 export function isDemoVariant(value: string): value is DemoVariant {

@@ -26,7 +26,10 @@ export async function formLogin(input: FormLoginInput): Promise<FormLoginResult>
   const skewMs = await openLoginPage(input);
   if (skewMs !== 0) log.warn(`The portal's clock is ${(skewMs / 1000).toFixed(1)} s ${skewMs > 0 ? 'ahead of' : 'behind'} this machine's; codes are generated on the portal's clock. Check NTP on this machine.`);
   log.debug(`Opened ${shownUrl(page)}; portal clock offset ${skewMs} ms.`);
-  await runScreenLoop({ ...input, codes: input.codeSource(skewMs) });
+  const codes = input.codeSource(skewMs);
+  // Before anything is typed: a mailbox that cannot be opened costs no login attempt.
+  await codes.opened?.();
+  await runScreenLoop({ ...input, codes });
   return { skewMs };
 }
 
