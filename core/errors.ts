@@ -25,7 +25,10 @@ export type ErrorCode =
   | 'LOCK_HELD'
   | 'NO_SESSION'
   | 'VAULT_LOCKED'
-  | 'VAULT_CORRUPT';
+  | 'VAULT_CORRUPT'
+  | 'APP_KEY_REJECTED'
+  | 'INTERIM_TOKEN_REJECTED'
+  | 'PORTAL_ERROR';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -56,6 +59,13 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   // A wrong key is for a person to fix; a damaged file for someone to restore from a backup.
   VAULT_LOCKED: 17,
   VAULT_CORRUPT: 18,
+  // HTTP API logins (flows/http-api.ts). 19 and 20 are taken by the code sources (CODE_TIMEOUT, CODE_SOURCE_FAILED).
+  // A wrong app key is the API registration's fault, not the account's: someone fixes appKeyEnv, not the password.
+  APP_KEY_REJECTED: 21,
+  // The first step's token was refused by the second: a config mistake (where it is read or sent) or a portal that expires it fast.
+  INTERIM_TOKEN_REJECTED: 22,
+  // The portal failed on its side (5xx) or answered something unreadable: worth a later run, nothing to fix in the account.
+  PORTAL_ERROR: 23,
 };
 
 export const EXIT_INTERNAL_ERROR = EXIT_STATUS.INTERNAL;
