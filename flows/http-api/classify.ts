@@ -74,7 +74,8 @@ export function classifyReply(step: ApiStep, reply: ReplyFacts, rules: readonly 
   if (phrase) return refusal(phrase.code, false);
   const message = classifyMessage(text);
   const code = errorCodeFor(step === 'login' ? 'credentials' : 'code', message);
-  if (code) return refusal(code, code === 'CODE_REJECTED' && isPlainCodeRejection(message), message.retryAfterSeconds ?? retryAfter);
+  // No code was sent with the first request: "invalid token" there is not about one.
+  if (code && !(step === 'login' && code === 'CODE_REJECTED')) return refusal(code, code === 'CODE_REJECTED' && isPlainCodeRejection(message), message.retryAfterSeconds ?? retryAfter);
   if (reply.status === 423) return refusal('ACCOUNT_LOCKED', false);
   return undefined;
 }

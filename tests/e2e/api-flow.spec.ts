@@ -5,8 +5,12 @@
  * wrong code is retried exactly once with a different code. The demo runs
  * on an injected clock, so no test waits for a TOTP window.
  */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Secret, TOTP } from 'otpauth';
 import { expect } from '@playwright/test';
 import type { CodeSource } from '../../codes/code-source.js';
@@ -15,7 +19,10 @@ import { API_BROKEN_USER, DEMO_PASSWORD, demoUser } from '../../demo-portal/inde
 import type { ApiLoginResult } from '../../flows/http-api.js';
 import { apiRun, settle, type ApiRun } from '../support/api-login.js';
 import { it, STEP_MS } from '../support/clocked-demo.js';
+import { test } from '../support/fixtures.js';
 import { lockUser, useWindowElsewhere } from '../support/portal-http.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const EXIT: Partial<Record<ErrorCode, number>> = {
   BAD_CREDENTIALS: 4, CODE_REJECTED: 5, ACCOUNT_LOCKED: 6, TIMEOUT: 9, RATE_LIMITED: 13, CLOCK_SKEW: 14,
@@ -166,4 +173,42 @@ it('a request that gets no answer within timeoutMs: TIMEOUT', async ({ demo }) =
     silent.closeAllConnections();
     await new Promise((resolve) => silent.close(resolve));
   }
+});
+
+/** A whole API login in a fresh node process, from the built modules, on the real clock. */
+const CHILD_LOGIN = `
+const dist = (path) => import(process.env.DIST + path);
+const { apiLogin } = await dist('/flows/http-api.js');
+const { apiFlowSchema } = await dist('/config/api-flow-schema.js');
+const { demoApiFlowInput } = await dist('/demo-portal/api-config.js');
+const { totpCodeSource } = await dist('/codes/totp-source.js');
+const { memoryStepLedger } = await dist('/totp/step-ledger.js');
+const { resolveTotpSpec } = await dist('/totp/spec.js');
+const { Redactor } = await dist('/core/redact.js');
+const { offsetClock, systemClock } = await dist('/core/clock.js');
+const { DEMO_APP_KEY, DEMO_PASSWORD, demoUser } = await dist('/demo-portal/users.js');
+const quiet = { info() {}, warn() {}, debug() {} };
+const spec = resolveTotpSpec(demoUser('demo14').totpSecret, {}, 'the test');
+const result = await apiLogin({
+  portal: apiFlowSchema.parse(demoApiFlowInput(process.env.PORTAL_URL)), portalRef: 'portals.api', username: 'demo14', password: DEMO_PASSWORD, appKey: DEMO_APP_KEY,
+  codeSource: (skew) => totpCodeSource({ spec, ledger: memoryStepLedger(), clock: offsetClock(systemClock, skew), minSecondsLeft: 0 }),
+  redactor: new Redactor(), log: quiet, timeoutMs: 10000,
+});
+process.stdout.write(Object.keys(result.tokens).join(','));
+`;
+
+test('an API login loads no Playwright', async ({ portal, tempDir }) => {
+  const log = join(await tempDir('portal-login-api-imports-'), 'imports.log');
+  // Not spawnSync: the portal answers from this process's event loop.
+  const child = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+    const args = ['--import', join(ROOT, 'tests/support/import-log-hooks.mjs'), '--input-type=module', '-e', CHILD_LOGIN];
+    const env = { PATH: process.env.PATH, IMPORT_LOG: log, DIST: `file://${join(ROOT, 'dist')}`, PORTAL_URL: portal.url };
+    execFile(process.execPath, args, { env, encoding: 'utf8' }, (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+  });
+  expect(child.status, child.stderr).toBe(0);
+  expect(child.stdout).toBe('authToken');
+  const imported = await readFile(log, 'utf8');
+  expect(imported).toContain('dist/flows/http-api.js');
+  expect(imported).toContain('tough-cookie');
+  expect(imported).not.toMatch(/playwright/);
 });
