@@ -54,7 +54,7 @@ export async function apiLogin(input: ApiLoginInput): Promise<ApiLoginResult> {
   redactor.add(input.password);
   redactor.add(input.appKey);
   const jar = new CookieJar();
-  const send = (step: ApiStep, values: PlacedValues) => sendRequest(portal[step], values, { jar, timeoutMs: input.timeoutMs, clock, specRef: `${input.portalRef}.${step}` } satisfies SendContext);
+  const send = (step: ApiStep, values: PlacedValues) => sendRequest(portal[step], values, { jar, timeoutMs: input.timeoutMs, clock, redactor, specRef: `${input.portalRef}.${step}` } satisfies SendContext);
   const credentials = { username: input.username, password: input.password, ...(input.appKey === undefined ? {} : { appKey: input.appKey }) };
 
   const requestedAt = clock.now();
@@ -80,12 +80,11 @@ export async function apiLogin(input: ApiLoginInput): Promise<ApiLoginResult> {
     if (outcome.refusal?.code === 'CODE_REJECTED' && outcome.refusal.retryable) {
       log.warn('The portal rejected the code; retrying once with a new code.');
       outcome = await verifyWith(await codes.next({ ...codeRequest, afterRejection: true }));
-      if (outcome.refusal?.code === 'CODE_REJECTED') throw errorFor('verify', outcome.reply, { ...outcome.refusal, retryable: false }, input, codes);
+      if (outcome.refusal) throw errorFor('verify', outcome.reply, outcome.refusal, input, codes, true);
     }
-    if (outcome.refusal) throw errorFor('verify', outcome.reply, outcome.refusal, input, codes);
+    if (outcome.refusal) throw errorFor('verify', outcome.reply, outcome.refusal, input, codes, false);
     const tokens = readTokens(outcome.reply, input, clock, codes);
     const cookies = await jarCookies(jar, new Date(clock.now()));
-    for (const cookie of cookies) redactor.add(cookie.value);
     log.info(`Logged in over the API (${Object.keys(tokens).length} token${Object.keys(tokens).length === 1 ? '' : 's'}, ${cookies.length} cookie${cookies.length === 1 ? '' : 's'}).`);
     return { cookies, tokens, skewMs };
   } finally {
@@ -123,7 +122,7 @@ function readTokens(reply: ApiReply, input: ApiLoginInput, clock: Clock, codes: 
   if (missing.length > 0) {
     // A 200 that says "invalid OTP" in its body is a refusal, not a reply with a token missing.
     const refusal = classifyReply('verify', reply, input.portal.errors, clock.now());
-    if (refusal) throw errorFor('verify', reply, refusal, input, codes);
+    if (refusal) throw errorFor('verify', reply, refusal, input, codes, false);
     throw missingValue('verify', reply, missing.join(', '), `${input.portalRef}.verify.tokens`, input);
   }
   return tokens;
@@ -135,9 +134,10 @@ function refusalOf(step: ApiStep, reply: ApiReply, input: ApiLoginInput, clock: 
   return classifyReply(step, reply, input.portal.errors, clock.now()) ?? { code: 'PORTAL_ERROR', retryable: false, portalSays: shownText(reply) };
 }
 
-function errorFor(step: ApiStep, reply: ApiReply, refusal: Refusal, input: ApiLoginInput, codes?: CodeSource): PortalLoginError {
+function errorFor(step: ApiStep, reply: ApiReply, refusal: Refusal, input: ApiLoginInput, codes?: CodeSource, retried = false): PortalLoginError {
   return refusalError(refusal, {
     step,
+    retried,
     endpoint: shownEndpoint(input.portal[step]),
     status: reply.status,
     portalRef: input.portalRef,

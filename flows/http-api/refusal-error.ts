@@ -18,6 +18,8 @@ export interface RefusalContext {
   sentAppKey: boolean;
   /** The code source's own advice for a rejected code (a TOTP hint talks of the secret and the clock). */
   codeHint?: string;
+  /** Whether this refusal came after the one retry with a new code. */
+  retried: boolean;
   redactor: Redactor;
 }
 
@@ -33,7 +35,10 @@ const HINTS: Partial<Record<ErrorCode, HintFor>> = {
   BAD_CREDENTIALS: (_, c) => `Check the account's username and the password in its passwordEnv variable. portal-login did not retry: a second wrong password can lock the account (${c.portalRef}.login says where they are sent).`,
   INTERIM_TOKEN_REJECTED: (_, c) =>
     `The token from the first reply was refused by the second request. Check ${c.portalRef}.login.interimToken (where it is read in the login reply) and ${c.portalRef}.verify.interimToken (where it is sent); if both are right, the portal expired it: run again.`,
-  CODE_REJECTED: (_, c) => `Two codes were refused. ${c.codeHint ?? DEFAULT_CODE_HINT}`,
+  CODE_REJECTED: (r, c) =>
+    c.retried || r.retryable
+      ? `Two codes were refused, the second a new one. ${c.codeHint ?? DEFAULT_CODE_HINT}`
+      : `portal-login did not retry: the portal's answer says more than "wrong code" (attempts running out, a wait). ${c.codeHint ?? DEFAULT_CODE_HINT}`,
   RATE_LIMITED: (r) => rateLimitHint(r.retryAfterSeconds === undefined ? { kind: 'rate-limited' } : { kind: 'rate-limited', retryAfterSeconds: r.retryAfterSeconds }),
   ACCOUNT_LOCKED: () => 'Unlock the account on the portal (or through its support) before the next run; portal-login did not retry.',
   PORTAL_ERROR: (r, c) =>

@@ -7,6 +7,7 @@ import type { CookieJar } from 'tough-cookie';
 import { placementsOf, type LoginRequestSpec, type Placement, type PlacedValue, type VerifyRequestSpec } from '../../config/api-flow-schema.js';
 import type { Clock } from '../../core/clock.js';
 import { PortalLoginError, type ErrorCode } from '../../core/errors.js';
+import type { Redactor } from '../../core/redact.js';
 import { writePath } from './json-path.js';
 
 export type RequestSpec = LoginRequestSpec | VerifyRequestSpec;
@@ -28,6 +29,8 @@ export interface SendContext {
   /** Per request, reply body included (ms). */
   timeoutMs: number;
   clock: Clock;
+  /** Told every cookie value the portal sets, as it arrives. */
+  redactor: Redactor;
   /** "config.yaml: portals.broker.login", for messages. */
   specRef: string;
 }
@@ -60,7 +63,8 @@ export async function sendRequest(spec: RequestSpec, values: PlacedValues, conte
     const receivedAt = context.clock.now();
     for (const header of response.headers.getSetCookie()) {
       // ignoreError: a cookie this URL may not set (another domain) is dropped, as a browser drops it.
-      await context.jar.setCookie(header, url.href, { ignoreError: true, now: new Date(receivedAt) });
+      const cookie = await context.jar.setCookie(header, url.href, { ignoreError: true, now: new Date(receivedAt) });
+      context.redactor.add(cookie?.value);
     }
     const text = await response.text();
     return { status: response.status, headers: response.headers, text, json: parseJson(text), sentAt, receivedAt };

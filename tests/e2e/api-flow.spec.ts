@@ -85,6 +85,7 @@ it('a wrong code twice: one retry with a code from a new window, two different c
   const started = demo.clock.ms;
   const error = await failure(run, 'CODE_REJECTED');
   expect(error.message).toContain('INVALID_OTP');
+  expect(error.hint).toContain('Two codes were refused, the second a new one.');
   const codes = demo.portal.submittedCodes('demo02');
   expect(codes).toHaveLength(2);
   expect(codes[0]).not.toBe(codes[1]);

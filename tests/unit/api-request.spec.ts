@@ -11,6 +11,7 @@ import { expect, test } from '@playwright/test';
 import { loginRequestSchema, verifyRequestSchema } from '../../config/api-flow-schema.js';
 import { systemClock } from '../../core/clock.js';
 import { PortalLoginError } from '../../core/errors.js';
+import { Redactor } from '../../core/redact.js';
 import { sendRequest } from '../../flows/http-api/request.js';
 
 interface Seen {
@@ -39,7 +40,7 @@ async function echoServer(answer: (seen: Seen) => { status: number; headers?: Re
   return { url, seen, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-const context = (jar = new CookieJar()) => ({ jar, timeoutMs: 5000, clock: systemClock, specRef: 'test.yaml: portals.api.login' });
+const context = (jar = new CookieJar(), redactor = new Redactor()) => ({ jar, timeoutMs: 5000, clock: systemClock, redactor, specRef: 'test.yaml: portals.api.login' });
 
 test('JSON body by dot path, a query value, a header with its prefix, the static headers', async () => {
   const server = await echoServer(() => ({ status: 200, body: '{"ok":true}' }));
@@ -58,14 +59,16 @@ test('JSON body by dot path, a query value, a header with its prefix, the static
 });
 
 test('a form body, the interim token under its header prefix, and the cookie the first reply set', async () => {
-  const server = await echoServer((r) => (r.url === '/login' ? { status: 200, headers: { 'set-cookie': 'pending=abc; Path=/; HttpOnly' } } : { status: 200 }));
+  const server = await echoServer((r) => (r.url === '/login' ? { status: 200, headers: { 'set-cookie': 'pending=abc123; Path=/; HttpOnly' } } : { status: 200 }));
   try {
     const jar = new CookieJar();
-    await sendRequest(loginRequestSchema.parse({ url: `${server.url}/login` }), { username: 'alice', password: 'pw' }, context(jar));
+    const redactor = new Redactor();
+    await sendRequest(loginRequestSchema.parse({ url: `${server.url}/login` }), { username: 'alice', password: 'pw' }, context(jar, redactor));
+    expect(redactor.leaks('pending=abc123'), 'the cookie value is a secret as soon as it is set').toBe(true);
     const verify = verifyRequestSchema.parse({ url: `${server.url}/verify`, code: { form: 'otp' }, interimToken: { header: 'X-Session', prefix: 'Token ' }, username: { form: 'user' } });
     await sendRequest(verify, { interimToken: 'interim-1', code: '123456', username: 'alice' }, context(jar));
     const second = server.seen[1]!;
-    expect(second.headers).toMatchObject({ 'x-session': 'Token interim-1', cookie: 'pending=abc', 'content-type': 'application/x-www-form-urlencoded' });
+    expect(second.headers).toMatchObject({ 'x-session': 'Token interim-1', cookie: 'pending=abc123', 'content-type': 'application/x-www-form-urlencoded' });
     expect(Object.fromEntries(new URLSearchParams(second.body))).toEqual({ otp: '123456', user: 'alice' });
     // No app key in the run: none is sent, not even an empty header.
     expect(second.headers['et-app-key']).toBeUndefined();
