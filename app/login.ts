@@ -175,6 +175,7 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
   try {
     const { session, skewMs } = await flowFor(account.portal).run({
       account,
+      portal: account.portal,
       codes,
       browser: options.browser,
       source: options.source,

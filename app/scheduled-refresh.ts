@@ -44,6 +44,10 @@ export const FAILURE_POLICY = {
   // No email yet, a slow password manager: worth one more try after the delay.
   CODE_TIMEOUT: 'retry',
   CODE_SOURCE_FAILED: 'alert',
+  APP_KEY_REJECTED: 'alert',
+  INTERIM_TOKEN_REJECTED: 'alert',
+  // The portal's own failure (5xx): it may be back in five minutes.
+  PORTAL_ERROR: 'retry',
 } as const satisfies Record<ErrorCode, 'retry' | 'alert' | 'hold'>;
 
 export interface AccountFailure {

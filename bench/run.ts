@@ -8,7 +8,9 @@
  * variant. Always exits 0 when every run logged in: the target (A/B ≤ 1.0×)
  * is reported, not enforced.
  *
- * Usage: node dist/bench/run.js [--runs N] [--variants classic,autosubmit,sameform] [--sample-ms MS] [--code-cache on|off]
+ * Then the API login (bench/api-login.ts): apiLogin against bare fetch, in-process.
+ *
+ * Usage: node dist/bench/run.js [--runs N] [--variants classic,autosubmit,sameform] [--sample-ms MS] [--code-cache on|off] [--suites browser,api]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -21,10 +23,11 @@ import { resolveBrowser } from '../browser/launch.js';
 import { systemClock } from '../core/clock.js';
 import { DEMO_PASSWORD, DEMO_USERNAMES, demoUser, startDemoPortal } from '../demo-portal/index.js';
 import { demoLoginSetup } from '../demo-portal/login-config.js';
+import { apiBench } from './api-login.js';
 import { measureChild, type ChildSpec, type RunMeasure } from './measure.js';
 import { benchReport, type VariantRuns } from './report.js';
 import { ratio, summarize } from './stats.js';
-import { userPool } from './users.js';
+import { userPool, type UserPool } from './users.js';
 import { BENCH_VARIANTS, isBenchVariant, type BenchVariant } from './variants.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,12 +37,15 @@ const PLAYWRIGHT_LOAD = join(ROOT, 'dist', 'bench', 'playwright-load.js');
 /** demo01..demo40; `demo` is left out since people try it by hand. */
 const BENCH_USERS = DEMO_USERNAMES.filter((u) => u !== 'demo');
 const MAX_RUNS = 60;
+const SUITES = ['browser', 'api'] as const;
+type Suite = (typeof SUITES)[number];
 
 interface Options {
   runs: number;
   variants: BenchVariant[];
   sampleMs: number;
   codeCache: boolean;
+  suites: Suite[];
 }
 
 function options(): Options {
@@ -49,6 +55,7 @@ function options(): Options {
       variants: { type: 'string', default: BENCH_VARIANTS.join(',') },
       'sample-ms': { type: 'string', default: '50' },
       'code-cache': { type: 'string', default: 'on' },
+      suites: { type: 'string', default: SUITES.join(',') },
     },
   });
   const runs = Number(values.runs);
@@ -59,7 +66,9 @@ function options(): Options {
   if (unknown.length > 0 || variants.length === 0) throw new Error(`--variants must be a comma-separated list of ${BENCH_VARIANTS.join(', ')} (got ${unknown.join(', ') || 'none'})`);
   if (!(sampleMs >= 5)) throw new Error('--sample-ms must be ≥ 5');
   if (values['code-cache'] !== 'on' && values['code-cache'] !== 'off') throw new Error('--code-cache must be on or off');
-  return { runs, variants: variants as BenchVariant[], sampleMs, codeCache: values['code-cache'] === 'on' };
+  const suites = [...new Set(values.suites.split(',').map((v) => v.trim()))];
+  if (suites.length === 0 || suites.some((v) => !(SUITES as readonly string[]).includes(v))) throw new Error(`--suites must be a comma-separated list of ${SUITES.join(', ')}`);
+  return { runs, variants: variants as BenchVariant[], sampleMs, codeCache: values['code-cache'] === 'on', suites: suites as Suite[] };
 }
 
 /** "Chromium 156.0..." from the binary both sides launch (the Debian wrapper's stderr noise is dropped). */
@@ -77,60 +86,69 @@ async function chromiumVersion(): Promise<string> {
 type Sides = Record<'A' | 'B', (variant: BenchVariant, user: string, tag: string) => ChildSpec>;
 
 async function main(): Promise<void> {
-  const { runs, variants, sampleMs, codeCache } = options();
+  const opts = options();
+  const { runs, suites } = opts;
   const work = await mkdtemp(join(tmpdir(), 'portal-login-bench-'));
   const portal = await startDemoPortal();
+  // One pool for every suite: a user never logs in twice in one TOTP window, whichever side or flow.
+  const pool = userPool(BENCH_USERS, systemClock);
   try {
-    const { config, env } = demoLoginSetup(portal.url, variants, BENCH_USERS, { stateDir: join(work, 'state'), artifactsDir: join(work, 'artifacts') });
-    for (const p of Object.values(config.portals ?? {})) p.totp = { ...p.totp, minSecondsLeft: 0 };
-    const configPath = join(work, 'portal-login.json');
-    await writeFile(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
-    // demoLoginSetup names accounts by user or by variant-user; look them up rather than rebuild its rule.
-    const account = (variant: BenchVariant, user: string): string => {
-      const found = Object.entries(config.accounts ?? {}).find(([, a]) => a.portal === variant && a.username === user);
-      if (!found) throw new Error(`no account for ${user} on ${variant} in the bench config`);
-      return found[0];
-    };
-
-    // The used-code ledger and the code cache live in the work dir: a bench run never touches the user's own.
-    // A's warm-up runs fill the code cache, so the measured runs are like every run after a user's first.
-    const benchEnv = { ...process.env, ...env, PORTAL_LOGIN_LEDGER_DIR: join(work, 'ledger'), PORTAL_LOGIN_CACHE_DIR: codeCache ? join(work, 'v8') : 'off' };
-    const base = { env: benchEnv, cwd: work, sampleMs, command: process.execPath };
-    const sides: Sides = {
-      A: (variant, user, tag) => ({ ...base, label: `A (portal-login, ${variant}, ${user})`, args: [CLI, 'login', account(variant, user), '--config', configPath, '--state-dir', join(work, 'a', tag)] }),
-      B: (variant, user, tag) => ({ ...base, label: `B (hand-written, ${variant}, ${user})`, args: [HAND_WRITTEN, variant, portal.url, user, DEMO_PASSWORD, demoUser(user).totpSecret, join(work, 'b', `${tag}.json`)] }),
-    };
-    await mkdir(join(work, 'a'), { recursive: true });
-    await mkdir(join(work, 'b'), { recursive: true });
-
-    const pool = userPool(BENCH_USERS, systemClock);
-    const once = async (side: 'A' | 'B', variant: BenchVariant, tag: string): Promise<RunMeasure> => {
-      const user = await pool.take();
-      const measured = await measureChild(sides[side](variant, user, `${variant}-${tag}`));
-      pool.release(user);
-      return measured;
-    };
-    for (const variant of variants) {
-      const a = await once('A', variant, 'warm-up');
-      const b = await once('B', variant, 'warm-up');
-      process.stderr.write(`warm-up ${variant}: A ${a.wallMs.toFixed(0)} ms, B ${b.wallMs.toFixed(0)} ms\n`);
-    }
-    const loadBefore = loadavg()[0]!;
-    const results: VariantRuns[] = variants.map((variant) => ({ variant, a: [], b: [] }));
-    for (let i = 1; i <= runs; i++) {
-      for (const r of results) {
-        r.a.push(await once('A', r.variant, String(i)));
-        r.b.push(await once('B', r.variant, String(i)));
-      }
-      process.stderr.write(`run ${i}/${runs}: ${results.map((r) => `${r.variant} A ${r.a.at(-1)!.wallMs.toFixed(0)} ms, B ${r.b.at(-1)!.wallMs.toFixed(0)} ms`).join('; ')}\n`);
-    }
-    const load: [number, number] = [loadBefore, loadavg()[0]!];
-    process.stdout.write(benchReport(results, { runs, sampleMs, codeCache, chromium: await chromiumVersion(), load, userWaitMs: pool.waitedMs() }));
-    process.stdout.write(playwrightLoad(join(work, 'v8-load'), runs));
+    if (suites.includes('browser')) await browserBench(opts, portal.url, work, pool);
+    if (suites.includes('api')) process.stdout.write(await apiBench(portal.url, runs, pool));
   } finally {
     await portal.close();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** portal-login's login command against the hand-written Playwright logins, per variant. */
+async function browserBench(opts: Options, portalUrl: string, work: string, pool: UserPool): Promise<void> {
+  const { runs, variants, sampleMs, codeCache } = opts;
+  const { config, env } = demoLoginSetup(portalUrl, variants, BENCH_USERS, { stateDir: join(work, 'state'), artifactsDir: join(work, 'artifacts') });
+  for (const p of Object.values(config.portals ?? {})) p.totp = { ...p.totp, minSecondsLeft: 0 };
+  const configPath = join(work, 'portal-login.json');
+  await writeFile(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
+  // demoLoginSetup names accounts by user or by variant-user; look them up rather than rebuild its rule.
+  const account = (variant: BenchVariant, user: string): string => {
+    const found = Object.entries(config.accounts ?? {}).find(([, a]) => a.portal === variant && a.username === user);
+    if (!found) throw new Error(`no account for ${user} on ${variant} in the bench config`);
+    return found[0];
+  };
+
+  // The used-code ledger and the code cache live in the work dir: a bench run never touches the user's own.
+  // A's warm-up runs fill the code cache, so the measured runs are like every run after a user's first.
+  const benchEnv = { ...process.env, ...env, PORTAL_LOGIN_LEDGER_DIR: join(work, 'ledger'), PORTAL_LOGIN_CACHE_DIR: codeCache ? join(work, 'v8') : 'off' };
+  const base = { env: benchEnv, cwd: work, sampleMs, command: process.execPath };
+  const sides: Sides = {
+    A: (variant, user, tag) => ({ ...base, label: `A (portal-login, ${variant}, ${user})`, args: [CLI, 'login', account(variant, user), '--config', configPath, '--state-dir', join(work, 'a', tag)] }),
+    B: (variant, user, tag) => ({ ...base, label: `B (hand-written, ${variant}, ${user})`, args: [HAND_WRITTEN, variant, portalUrl, user, DEMO_PASSWORD, demoUser(user).totpSecret, join(work, 'b', `${tag}.json`)] }),
+  };
+  await mkdir(join(work, 'a'), { recursive: true });
+  await mkdir(join(work, 'b'), { recursive: true });
+
+  const once = async (side: 'A' | 'B', variant: BenchVariant, tag: string): Promise<RunMeasure> => {
+    const user = await pool.take();
+    const measured = await measureChild(sides[side](variant, user, `${variant}-${tag}`));
+    pool.release(user);
+    return measured;
+  };
+  for (const variant of variants) {
+    const a = await once('A', variant, 'warm-up');
+    const b = await once('B', variant, 'warm-up');
+    process.stderr.write(`warm-up ${variant}: A ${a.wallMs.toFixed(0)} ms, B ${b.wallMs.toFixed(0)} ms\n`);
+  }
+  const loadBefore = loadavg()[0]!;
+  const results: VariantRuns[] = variants.map((variant) => ({ variant, a: [], b: [] }));
+  for (let i = 1; i <= runs; i++) {
+    for (const r of results) {
+      r.a.push(await once('A', r.variant, String(i)));
+      r.b.push(await once('B', r.variant, String(i)));
+    }
+    process.stderr.write(`run ${i}/${runs}: ${results.map((r) => `${r.variant} A ${r.a.at(-1)!.wallMs.toFixed(0)} ms, B ${r.b.at(-1)!.wallMs.toFixed(0)} ms`).join('; ')}\n`);
+  }
+  const load: [number, number] = [loadBefore, loadavg()[0]!];
+  process.stdout.write(benchReport(results, { runs, sampleMs, codeCache, chromium: await chromiumVersion(), load, userWaitMs: pool.waitedMs() }));
+  process.stdout.write(playwrightLoad(join(work, 'v8-load'), runs));
 }
 
 /**

@@ -12,7 +12,7 @@ import { stopOnSignals } from './signals.js';
 const DEFAULT_CONFIG = 'portal-login.yaml';
 
 /** Every demo variant a login can pass (the captcha one exists to fail). */
-const LOGIN_VARIANTS = DEMO_VARIANTS.filter((v) => v !== 'captcha');
+const LOGIN_VARIANTS = [...DEMO_VARIANTS.filter((v) => v !== 'captcha'), 'api' as const];
 
 /** yargs coercion: a number within [min, max] (whole when `integer`), else a usage error naming the option. */
 function numberIn(option: string, min: number, max: number, integer = false) {

@@ -2,6 +2,7 @@ import { codeSecrets, prepareCodeSource, secretKeyPath, type CodeSourceFactory }
 import type { Terminal } from '../codes/prompt-source.js';
 import { PortalLoginError } from '../core/errors.js';
 import type { Redactor } from '../core/redact.js';
+import { portalSecretNames } from './portal-secrets.js';
 import { missingSecretsError, type Env, type MissingSecret } from './env.js';
 import type { AccountConfig, Config, PortalConfig } from './schema.js';
 
@@ -14,6 +15,8 @@ export interface ResolvedAccount {
   password: string;
   /** Builds the account's code source (codes/kinds.ts) for one login. */
   codeSource: CodeSourceFactory;
+  /** The portal's own secrets by config key (an API's `appKeyEnv`), read with the account's. */
+  portalSecrets: Record<string, string>;
 }
 
 /** Names → accounts; all accounts when `names` is empty. Unknown names fail together. */
@@ -57,12 +60,13 @@ export function resolveAccounts(config: Config, names: readonly string[], env: E
     const account = config.accounts[name]!;
     const password = read(account.passwordEnv, `accounts.${name}.passwordEnv`);
     const values = Object.fromEntries(Object.entries(codeSecrets(account.code)).map(([key, variable]) => [key, read(variable, secretKeyPath({ account: name, accountConfig: account }, key))]));
-    return { name, account, password, values };
+    const portalSecrets = Object.fromEntries(Object.entries(portalSecretNames(config.portals[account.portal]!)).map(([key, variable]) => [key, read(variable, `portals.${account.portal}.${key}`)]));
+    return { name, account, password, values, portalSecrets };
   });
   if (missing.length > 0) throw missingSecretsError(missing, redactor);
-  return partial.map(({ name, account, password, values }) => {
+  return partial.map(({ name, account, password, values, portalSecrets }) => {
     const portal = config.portals[account.portal]!;
     const codeSource = prepareCodeSource(account.code, values, { account: name, accountConfig: account, portal, source, ...(options.terminal ? { terminal: options.terminal } : {}) }, redactor);
-    return { name, account, portalName: account.portal, portal, password, codeSource };
+    return { name, account, portalName: account.portal, portal, password, codeSource, portalSecrets };
   });
 }

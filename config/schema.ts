@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { addApiRequestProblems, apiFlowShape } from './api-flow-schema.js';
 import { codeSchema, type CodeConfig } from './code-schema.js';
 import { envVarName } from './env-var-name.js';
 import { compiles, regexString } from './regex-string.js';
@@ -37,6 +38,19 @@ export const selectorsSchema = z.strictObject({
   error: cssSelector.optional(),
 });
 
+/** What the probe asks: a URL that answers 2xx only with a logged-in session, checked with its cookies (status, refresh, export --check). */
+const probeKeys = {
+  /** URL that answers 2xx only with a logged-in session (checked with the session's cookies and tokens). */
+  probeUrl: webUrl.optional(),
+  /** What the probe's answer must be instead of any 2xx: this status, and/or a body containing this text. */
+  probeExpect: z
+    .strictObject({
+      status: z.int().min(100).max(599).optional(),
+      contains: z.string().min(1).optional(),
+    })
+    .optional(),
+};
+
 export const successSchema = z
   .strictObject({
     /** Regular expression the logged-in page's URL matches. */
@@ -45,15 +59,7 @@ export const successSchema = z
     selector: cssSelector.optional(),
     /** Name of a cookie only set once logged in. */
     cookie: z.string().min(1).optional(),
-    /** URL that answers 2xx only with a logged-in session (checked with the session's cookies). */
-    probeUrl: webUrl.optional(),
-    /** What the probe's answer must be instead of any 2xx: this status, and/or a body containing this text. */
-    probeExpect: z
-      .strictObject({
-        status: z.int().min(100).max(599).optional(),
-        contains: z.string().min(1).optional(),
-      })
-      .optional(),
+    ...probeKeys,
   })
   .refine((s) => s.url || s.selector || s.cookie || s.probeUrl, {
     message: 'say how a successful login is recognised: set at least one of url, selector, cookie, probeUrl',
@@ -122,15 +128,29 @@ export const alertsSchema = z.strictObject({
   webhooks: z.array(z.strictObject({ url: webUrl, format: z.enum(['json', 'slack']).default('json') })).default([]),
 });
 
-export const portalSchema = z.strictObject({
-  /** How accounts of this portal log in: a browser form (the screen loop). */
+/** The portal keys every flow kind has. */
+const sharedPortalKeys = {
+  totp: totpParamsSchema.default(totpParamsSchema.parse({})),
+  /** At most this many of the portal's accounts log in at once (its rate limit); default: only --concurrency limits. */
+  maxConcurrent: z.int().min(1).max(64).optional(),
+  /** The cookies that carry the login, whose expiry is the session's; when not given, those the login set (session/session-cookies.ts). */
+  session: z
+    .strictObject({
+      cookies: z.array(z.string().min(1)).min(1).optional(),
+      /** A time of day after which every session ends whatever its cookies say, e.g. "06:00 Asia/Kolkata". */
+      dailyCutoff: dailyCutoffSchema.optional(),
+    })
+    .default({}),
+  /** Webhooks for this portal's failed logins, besides the top-level ones. */
+  alerts: alertsSchema.default({ webhooks: [] }),
+};
+
+/** `flow: browser` (the default): the login form in Chromium, through the screen loop. */
+export const browserPortalSchema = z.strictObject({
   flow: z.literal('browser').default('browser'),
   loginUrl: webUrl,
   selectors: selectorsSchema.default({}),
   success: successSchema,
-  totp: totpParamsSchema.default(totpParamsSchema.parse({})),
-  /** At most this many of the portal's accounts log in at once (its rate limit); default: only --concurrency limits. */
-  maxConcurrent: z.int().min(1).max(64).optional(),
   /** The loop stops after this many screens (username, password, method choice, code, trust-device… each count once). */
   maxScreens: z.int().min(1).max(20).default(6),
   /** A person's answer to "Trust this device?" / "Remember this browser?" after the code. */
@@ -141,14 +161,6 @@ export const portalSchema = z.strictObject({
   storage: z
     .strictObject({ indexedDB: z.boolean().default(false), sessionStorage: z.boolean().default(false) })
     .default({ indexedDB: false, sessionStorage: false }),
-  /** The cookies that carry the login, whose expiry is the session's; when not given, those the login set (session/session-cookies.ts). */
-  session: z
-    .strictObject({
-      cookies: z.array(z.string().min(1)).min(1).optional(),
-      /** A time of day after which every session ends whatever its cookies say, e.g. "06:00 Asia/Kolkata". */
-      dailyCutoff: dailyCutoffSchema.optional(),
-    })
-    .default({}),
   /** Values to save with the session by name (exported as <ACCOUNT>_<NAME>), e.g. the login API's token. */
   capture: z
     .record(z.string(), captureSchema)
@@ -162,8 +174,20 @@ export const portalSchema = z.strictObject({
       { when: () => true }, // also when a capture's own keys are wrong: every problem at once
     )
     .default({}),
-  /** Webhooks for this portal's failed logins, besides the top-level ones. */
-  alerts: alertsSchema.default({ webhooks: [] }),
+  ...sharedPortalKeys,
+});
+
+/** `flow: api`: the two-step HTTP login (config/api-flow-schema.ts), no browser. Success is the token in the reply; a probe is optional. */
+export const apiPortalSchema = z
+  .strictObject({
+    ...apiFlowShape,
+    success: z.strictObject(probeKeys).default({}),
+    ...sharedPortalKeys,
+  })
+  .superRefine(addApiRequestProblems, { when: () => true });
+
+export const portalSchema = z.discriminatedUnion('flow', [browserPortalSchema, apiPortalSchema], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'flow must be browser (the default: a login form in Chromium) or api (the two-step HTTP login)' : undefined),
 });
 
 export const accountSchema = z
@@ -230,10 +254,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
+export type BrowserPortalInput = z.input<typeof browserPortalSchema>;
+/** A config whose portals are all browser portals (the demo portal's, tests'): their keys need no narrowing. */
+export type BrowserConfigInput = Omit<ConfigInput, 'portals'> & { portals: Record<string, BrowserPortalInput> };
 export type PortalConfig = z.output<typeof portalSchema>;
+export type BrowserPortalConfig = z.output<typeof browserPortalSchema>;
+export type ApiPortalConfig = z.output<typeof apiPortalSchema>;
 export type AccountConfig = z.output<typeof accountSchema>;
 export type Selectors = z.output<typeof selectorsSchema>;
 export type SuccessCheck = z.output<typeof successSchema>;
+export type SuccessInput = z.input<typeof successSchema>;
 export type TotpConfig = z.output<typeof totpParamsSchema>;
 export type DailyCutoff = z.output<typeof dailyCutoffSchema>;
 export type CaptureSpec = z.output<typeof captureSchema>;

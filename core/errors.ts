@@ -27,7 +27,10 @@ export type ErrorCode =
   | 'VAULT_LOCKED'
   | 'VAULT_CORRUPT'
   | 'CODE_TIMEOUT'
-  | 'CODE_SOURCE_FAILED';
+  | 'CODE_SOURCE_FAILED'
+  | 'APP_KEY_REJECTED'
+  | 'INTERIM_TOKEN_REJECTED'
+  | 'PORTAL_ERROR';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -62,6 +65,13 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   CODE_TIMEOUT: 19,
   // The code source itself failed (mailbox unreachable, command exited non-zero, no terminal to prompt on): fix the source's config.
   CODE_SOURCE_FAILED: 20,
+  // HTTP API logins (flows/http-api.ts).
+  // A wrong app key is the API registration's fault, not the account's: someone fixes appKeyEnv, not the password.
+  APP_KEY_REJECTED: 21,
+  // The first step's token was refused by the second: a config mistake (where it is read or sent) or a portal that expires it fast.
+  INTERIM_TOKEN_REJECTED: 22,
+  // The portal failed on its side (5xx) or answered something unreadable: worth a later run, nothing to fix in the account.
+  PORTAL_ERROR: 23,
 };
 
 export const EXIT_INTERNAL_ERROR = EXIT_STATUS.INTERNAL;

@@ -6,7 +6,8 @@ import type { DemoPortal } from './server.js';
 import { variantLoginUrl, type DemoVariant } from './variants.js';
 
 export { startDemoPortal, type DemoPortal, type DemoPortalOptions } from './server.js';
-export { DEMO_PASSWORD, DEMO_USERNAMES, demoUser, type DemoUser } from './users.js';
+export { API_BROKEN_USER, API_PATHS } from './api.js';
+export { DEMO_APP_KEY, DEMO_PASSWORD, DEMO_USERNAMES, demoUser, type DemoUser } from './users.js';
 export { DEMO_VARIANTS, type DemoVariant } from './variants.js';
 export type { DemoMailOptions, SentEmail } from './variants/state.js';
 export { lmtpDeliver, type LmtpDelivery } from './lmtp.js';

@@ -12,7 +12,8 @@ import {
   submitLogin,
   type FormVariant,
 } from './form-flow.js';
-import { redirect, sendHtml, sendJson } from './http.js';
+import { apiRoutes } from './api.js';
+import { readBearer, redirect, sendHtml, sendJson } from './http.js';
 import { captchaPage, indexPage } from './pages/common.js';
 import { spaPage } from './pages/spa.js';
 import type { PortalState } from './sessions.js';
@@ -101,11 +102,11 @@ export function buildRoutes(): ReadonlyMap<string, Handler> {
     ...FORM_VARIANTS.flatMap(formRoutes),
     ...SCREEN_VARIANTS.flatMap((routes) => routes()),
     ...staticRoutes(),
-    // The probe URL: is this cookie session still logged in?
+    // The probe URL: is this cookie session (or the login API's bearer token) still logged in?
     [
       'GET /api/me',
       ({ state, req, res }) => {
-        const username = sessionUser(state, req);
+        const username = sessionUser(state, req) ?? state.sessions.get(readBearer(req));
         if (username === undefined) sendJson(res, 401, { error: 'Not signed in.' });
         else sendJson(res, 200, { username });
       },
@@ -123,5 +124,6 @@ export function buildRoutes(): ReadonlyMap<string, Handler> {
     ...xframeRoutes(),
     ...shadowRoutes(),
     ...digitsRoutes(),
+    ...apiRoutes(),
   ]);
 }

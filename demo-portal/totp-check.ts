@@ -51,3 +51,21 @@ export function checkTotp(
   const step = Math.max(...matches);
   return step > lastAcceptedStep ? { result: 'ok', step } : { result: 'replayed' };
 }
+
+/** Steps before the accepted window in which a code counts as "expired" rather than wrong (10 minutes). */
+const EXPIRED_LOOKBACK_STEPS = 20;
+
+/**
+ * Whether `code` was valid in a recent window that has closed (older than
+ * the ±1 step drift allowance): the demo API answers OTP_EXPIRED for it
+ * rather than INVALID_OTP, as portals that say which it was do.
+ */
+export function isExpiredCode(totpSecret: string, code: string, nowMs: number): boolean {
+  if (!/^\d{6}$/.test(code) || totpSecret === '') return false;
+  const secret = Secret.fromBase32(totpSecret);
+  const current = stepAt(nowMs);
+  for (let step = current - WINDOW - EXPIRED_LOOKBACK_STEPS; step < current - WINDOW; step++) {
+    if (TOTP.generate({ secret, digits: DIGITS, period: PERIOD_SECONDS, timestamp: step * PERIOD_SECONDS * 1000 }) === code) return true;
+  }
+  return false;
+}

@@ -15,6 +15,9 @@ export interface DemoUser {
 /** The one password shared by every demo user. */
 export const DEMO_PASSWORD = 'demo-pass-2026';
 
+/** The app (API) key the demo's login API wants in Et-App-Key (demo-portal/api.ts); as public as the password. */
+export const DEMO_APP_KEY = 'demo-app-key-2026';
+
 /** The secret most authenticator tutorials use, so `demo` is easy to type into a phone app. */
 const DEMO_MAIN_SECRET = 'JBSWY3DPEHPK3PXP';
 

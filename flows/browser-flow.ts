@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from 'playwright';
 import type { ResolvedAccount } from '../config/accounts.js';
+import type { BrowserPortalConfig } from '../config/schema.js';
 import { blockHeavyResources, type OpenPage } from '../browser/launch.js';
 import { asPortalLoginError, firstLine } from '../core/as-portal-error.js';
 import { PortalLoginError } from '../core/errors.js';
@@ -16,10 +17,10 @@ import { formLogin } from './form-login.js';
  * loop) in it, and the confirmed session read out of it. On failure it
  * leaves a screenshot (and the trace, with --trace) with every secret masked.
  */
-export const browserFlow: Flow = {
+export const browserFlow: Flow<BrowserPortalConfig> = {
   usesBrowser: true,
   async run(input) {
-    const { account, log } = input;
+    const { account, portal, log } = input;
     let opened: OpenPage;
     try {
       opened = await input.browser.newPage();
@@ -31,16 +32,16 @@ export const browserFlow: Flow = {
     }
     const { context, page } = opened;
     // Before the first page load, so a response capture sees the login's own requests.
-    const capture = startCapture(account.portal.capture, context, input.redactor);
+    const capture = startCapture(portal.capture, context, input.redactor);
     try {
-      if (account.portal.blockResources) await blockHeavyResources(context);
+      if (portal.blockResources) await blockHeavyResources(context);
       if (input.trace) await context.tracing.start({ snapshots: true, screenshots: false, sources: false });
       // The context is new, so this is normally empty; whatever is here was not set by the login and cannot date its session.
       const before = await context.cookies();
       const result = await formLogin({
         page,
         context,
-        portal: account.portal,
+        portal,
         portalRef: `${input.source}: portals.${account.portalName}`,
         username: account.account.username,
         password: account.password,
@@ -49,14 +50,14 @@ export const browserFlow: Flow = {
         log,
         timeoutMs: input.timeoutMs,
       });
-      const session = await capturedSession(page, context, account, before, capture, log);
+      const session = await capturedSession(page, context, account, portal, before, capture, log);
       // Confirmed: the trace (kept only for failures) is dropped, and failing to stop it changes nothing.
       if (input.trace) await context.tracing.stop().catch((error: unknown) => log.debug(`Trace discarded; stopping it failed: ${firstLine(error)}`));
       return { session, skewMs: result.skewMs };
     } catch (thrown) {
       const error = chromiumExited(thrown, context, log) ? browserClosedError() : asPortalLoginError(thrown, input.redactor, log);
       // Tokens the portal handed out before the failure are in the page and the trace: the redactor must know them first.
-      if (Object.keys(account.portal.capture).length > 0) await redactCaptured(capture, page, context);
+      if (Object.keys(portal.capture).length > 0) await redactCaptured(capture, page, context);
       const artifacts = await saveFailureArtifacts({ page, context, dir: input.artifactsDir, stem: artifactStem(account.name, new Date()), tracing: input.trace, redactor: input.redactor });
       error.artifacts = artifacts;
       throw error;
@@ -72,15 +73,15 @@ export const browserFlow: Flow = {
  * portal's switch is on, and its expiry from the cookies that carry it
  * (configured `session.cookies`, else those the login set).
  */
-async function capturedSession(page: Page, context: BrowserContext, account: ResolvedAccount, before: SessionCookie[], capture: CaptureRun, log: Logger): Promise<Session> {
-  const state = await context.storageState({ indexedDB: account.portal.storage.indexedDB });
+async function capturedSession(page: Page, context: BrowserContext, account: ResolvedAccount, portal: BrowserPortalConfig, before: SessionCookie[], capture: CaptureRun, log: Logger): Promise<Session> {
+  const state = await context.storageState({ indexedDB: portal.storage.indexedDB });
   const { tokens, missing: notCaptured } = await capture.finish({ page, cookies: state.cookies, origins: state.origins });
   // Names only (the values are registered with the redactor anyway): the login worked, only this token is not there.
   if (notCaptured.length > 0) log.warn(`Nothing found for capture ${notCaptured.join(', ')} (portals.${account.portalName}.capture); the session is saved without it.`);
-  const sessionStorage = account.portal.storage.sessionStorage
+  const sessionStorage = portal.storage.sessionStorage
     ? { [new URL(page.url()).origin]: await page.evaluate((): Record<string, string> => Object.fromEntries(Object.entries(window.sessionStorage))) }
     : undefined;
-  const configured = account.portal.session.cookies;
+  const configured = portal.session.cookies;
   const sessionCookies = sessionCookieNames(state.cookies, { configured, before });
   const missing = (configured ?? []).filter((name) => !state.cookies.some((c) => c.name === name));
   // Its expiry would read as "browser session" though the cookie is simply not there: say so (the logger redacts).

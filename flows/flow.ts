@@ -1,6 +1,7 @@
 import type { BrowserInBackground } from '../browser/launch.js';
 import type { CodeSource } from '../codes/code-source.js';
 import type { ResolvedAccount } from '../config/accounts.js';
+import type { PortalConfig } from '../config/schema.js';
 import type { Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
 import type { Session } from '../session/model.js';
@@ -10,8 +11,10 @@ import type { Session } from '../session/model.js';
  * (app/login.ts) does everything around it (lock, timing, result, save,
  * alerts) and never knows which kind it called (flows/kinds.ts).
  */
-export interface FlowInput {
+export interface FlowInput<P extends PortalConfig = PortalConfig> {
   account: ResolvedAccount;
+  /** The account's portal, as the kind it is. */
+  portal: P;
   /** Builds the account's code source once the portal's clock offset (ms) is known; the runner closes it. */
   codes: (portalClockOffsetMs: number) => CodeSource;
   /** Pages for flows that drive a browser; Chromium starts on the first page asked for. */
@@ -32,8 +35,8 @@ export interface FlowResult {
   skewMs: number;
 }
 
-export interface Flow {
+export interface Flow<P extends PortalConfig = PortalConfig> {
   /** Whether the flow needs Chromium (a run whose accounts need none never starts it). */
   readonly usesBrowser: boolean;
-  run(input: FlowInput): Promise<FlowResult>;
+  run(input: FlowInput<P>): Promise<FlowResult>;
 }

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright';
 import type { CodeSource } from '../codes/code-source.js';
-import type { PortalConfig } from '../config/schema.js';
+import type { BrowserPortalConfig } from '../config/schema.js';
 import { PortalLoginError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
@@ -13,7 +13,7 @@ import { shownUrl } from './page-url.js';
 export interface InspectInput {
   page: Page;
   context: BrowserContext;
-  portal: PortalConfig;
+  portal: BrowserPortalConfig;
   portalRef: string;
   /** With credentials every screen up to the code is walked; without, only the first screen is read. */
   credentials?: { username: string; password: string };

@@ -1,4 +1,5 @@
 import type { PortalConfig } from '../config/schema.js';
+import { apiFlow } from './api-flow.js';
 import { browserFlow } from './browser-flow.js';
 import type { Flow } from './flow.js';
 
@@ -6,9 +7,9 @@ import type { Flow } from './flow.js';
  * Flow kinds: `portals.NAME.flow` → the flow that logs its accounts in.
  * Adding a kind is one file, one branch of the portal schema and one line here.
  */
-const FLOW_KINDS: Record<PortalConfig['flow'], Flow> = { browser: browserFlow };
+const FLOW_KINDS: { [K in PortalConfig['flow']]: Flow<Extract<PortalConfig, { flow: K }>> } = { browser: browserFlow, api: apiFlow };
 
 /** The flow the portal's kind names. */
 export function flowFor(portal: PortalConfig): Flow {
-  return FLOW_KINDS[portal.flow];
+  return FLOW_KINDS[portal.flow] as Flow;
 }

@@ -1,3 +1,4 @@
+import { portalAddress } from '../config/portal-address.js';
 import { resolve } from 'node:path';
 import { selectAccounts } from '../config/accounts.js';
 import { loadConfigFile } from '../config/load.js';
@@ -53,7 +54,7 @@ export async function loadSession(account: string, options: LoadSessionOptions =
     throw new PortalLoginError('NO_SESSION', `The saved session for account "${name}" cannot be read (${store.pathOf(name)}: ${error.message.split('\n')[0]}).`, { hint: `Log in again to replace it: ${login}` });
   });
   if (!session) throw new PortalLoginError('NO_SESSION', `No saved session for account "${name}" (looked for ${store.pathOf(name)}).`, { hint: `Log in first: ${login}` });
-  const defaultUrl = new URL(options.url ?? new URL('/', config.portals[config.accounts[name]!.portal]!.loginUrl));
+  const defaultUrl = new URL(options.url ?? new URL('/', portalAddress(config.portals[config.accounts[name]!.portal]!)));
   return {
     storageStatePath: store.pathOf(name),
     headers: (url = defaultUrl): Record<string, string> => {

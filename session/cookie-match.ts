@@ -27,6 +27,24 @@ function toToughCookie(c: SessionCookie): Cookie {
   });
 }
 
+const FROM_SAME_SITE: Record<string, SameSite> = { strict: 'Strict', lax: 'Lax', none: 'None' };
+
+/** Set-Cookie as our cookie: tough-cookie has already applied the URL's defaults and refused foreign domains. */
+export function fromToughCookie(c: Cookie, now: Date): SessionCookie {
+  const expiry = c.expiryTime(now);
+  return {
+    name: c.key,
+    value: c.value,
+    domain: c.hostOnly ? (c.domain ?? '') : `.${c.domain ?? ''}`,
+    path: c.path ?? '/',
+    expires: expiry === undefined || !Number.isFinite(expiry) ? -1 : expiry / 1000,
+    httpOnly: c.httpOnly,
+    secure: c.secure,
+    // Browsers treat a cookie without SameSite as Lax; Playwright saves it that way too.
+    sameSite: FROM_SAME_SITE[String(c.sameSite ?? '').toLowerCase()] ?? 'Lax',
+  };
+}
+
 /** Whether the cookie has passed its expiry at `now` (a browser-session cookie never has). */
 export function isExpired(cookie: SessionCookie, now: Date): boolean {
   const expiry = toToughCookie(cookie).expiryTime(now);

@@ -5,28 +5,11 @@
  * next use. Whatever uses a session through portal-login writes the cookies
  * the portal set back into the saved session, under the account's lock.
  */
-import { CookieJar, type Cookie } from 'tough-cookie';
-import { sessionExpiry, type SameSite, type Session, type SessionCookie } from './model.js';
+import { CookieJar } from 'tough-cookie';
+import { fromToughCookie } from './cookie-match.js';
+import { sessionExpiry, type Session, type SessionCookie } from './model.js';
 import type { SessionStore } from './store.js';
 import type { Rotation } from './validity.js';
-
-const SAME_SITE: Record<string, SameSite> = { strict: 'Strict', lax: 'Lax', none: 'None' };
-
-/** Set-Cookie as our cookie: tough-cookie has already applied the URL's defaults and refused foreign domains. */
-function fromToughCookie(c: Cookie, now: Date): SessionCookie {
-  const expiry = c.expiryTime(now);
-  return {
-    name: c.key,
-    value: c.value,
-    domain: c.hostOnly ? (c.domain ?? '') : `.${c.domain ?? ''}`,
-    path: c.path ?? '/',
-    expires: expiry === undefined || !Number.isFinite(expiry) ? -1 : expiry / 1000,
-    httpOnly: c.httpOnly,
-    secure: c.secure,
-    // Browsers treat a cookie without SameSite as Lax; Playwright saves it that way too.
-    sameSite: SAME_SITE[String(c.sameSite ?? '').toLowerCase()] ?? 'Lax',
-  };
-}
 
 const sameCookie = (a: SessionCookie, b: SessionCookie) => a.name === b.name && a.domain === b.domain && a.path === b.path;
 

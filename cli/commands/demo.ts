@@ -1,13 +1,16 @@
 import { resolve } from 'node:path';
 import { validateConfig } from '../../config/load.js';
-import { demoLoginSetup } from '../../demo-portal/login-config.js';
+import { demoApiLoginSetup, demoLoginSetup } from '../../demo-portal/login-config.js';
 import { startDemoPortal } from '../../demo-portal/server.js';
 import type { DemoVariant } from '../../demo-portal/variants.js';
 import type { CliContext } from '../context.js';
 import { runLogins } from './login.js';
 
+/** A demo login: a browser variant of the demo portal, or `api` (its HTTP login API, no browser). */
+export type DemoLoginVariant = DemoVariant | 'api';
+
 export interface DemoArgs {
-  variant: DemoVariant;
+  variant: DemoLoginVariant;
   user: string;
   stateDir: string;
   artifactsDir: string;
@@ -25,13 +28,15 @@ export async function demoCommand(args: DemoArgs, ctx: CliContext): Promise<numb
     if (!args.json) ctx.err(`Demo portal running at ${portal.url} (variant "${args.variant}", user "${args.user}"; public demo credentials).`);
     const dirs = { stateDir: resolve(ctx.cwd, args.stateDir), artifactsDir: resolve(ctx.cwd, args.artifactsDir) };
     const source = 'the built-in demo config';
-    const setup = demoLoginSetup(portal.url, [args.variant], [args.user], dirs);
+    const setup = args.variant === 'api' ? demoApiLoginSetup(portal.url, [args.user], dirs) : demoLoginSetup(portal.url, [args.variant], [args.user], dirs);
     const status = await runLogins({ ...args, accounts: [], stateDir: undefined, artifactsDir: undefined }, ctx, async () => ({
       config: validateConfig(setup.config, source),
       source,
       env: setup.env,
     }));
-    if (status === 0 && !args.json) {
+    if (status === 0 && !args.json && args.variant === 'api') {
+      ctx.out(['', `The session (the API's auth token as tokens.authToken, and its cookie) is in ${resolve(dirs.stateDir, `${args.user}.json`)} (a secret: file mode 0600).`].join('\n'));
+    } else if (status === 0 && !args.json) {
       const state = resolve(dirs.stateDir, `${args.user}.json`);
       ctx.out(
         [

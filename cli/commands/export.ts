@@ -1,3 +1,4 @@
+import { portalAddress } from '../../config/portal-address.js';
 import { resolve } from 'node:path';
 import { selectAccounts } from '../../config/accounts.js';
 import { loadConfigFile } from '../../config/load.js';
@@ -29,7 +30,7 @@ export async function exportCommand(args: ExportArgs, ctx: CliContext, now: () =
   const { config, source } = await loadConfigFile(resolve(ctx.cwd, args.config));
   const [account] = selectAccounts(config, [args.account], source) as [string];
   const portalName = config.accounts[account]!.portal;
-  const url = targetUrl(args.url, config.portals[portalName]!.loginUrl);
+  const url = targetUrl(args.url, portalAddress(config.portals[portalName]!));
   const stateDir = args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir;
   const store = openSessionStore({ kind: 'file', dir: stateDir });
   const session = await loadForExport(store, account, args.config);

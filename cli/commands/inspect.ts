@@ -68,22 +68,27 @@ export async function inspectCommand(args: InspectArgs, ctx: CliContext): Promis
 
 /** The portal to inspect: an account's (its selectors, success check and credentials) or a bare URL with defaults. */
 async function whatToInspect(args: InspectArgs, ctx: CliContext) {
-  const { portalSchema } = await import('../../config/schema.js');
+  const { browserPortalSchema } = await import('../../config/schema.js');
   if (!args.account) {
     if (!args.url) throw new PortalLoginError('USAGE', 'Name the login page to inspect, or --account NAME to inspect that account\'s portal.', { hint: 'e.g. portal-login inspect https://portal.example.com/login' });
     // No success rule is known for a bare URL: a pattern that never matches keeps the walk on the login screens.
-    const portal = parsePortal(portalSchema, { loginUrl: args.url, success: { url: '(?!)' } }, 'the URL given to inspect');
+    const portal = parsePortal(browserPortalSchema, { loginUrl: args.url, success: { url: '(?!)' } }, 'the URL given to inspect');
     return { portal, portalRef: 'the inspected page', credentials: undefined, artifactsDir: resolve(ctx.cwd, '.portal-login/artifacts') };
   }
   const [{ loadEnv }, { loadConfigFile }, { resolveAccounts, selectAccounts }] = await Promise.all([import('../../config/env.js'), import('../../config/load.js'), import('../../config/accounts.js')]);
   const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
   const { config, source } = await loadConfigFile(resolve(ctx.cwd, args.config));
   const [account] = resolveAccounts(config, selectAccounts(config, [args.account], source), env, source, ctx.redactor);
-  const portal = args.url ? parsePortal(portalSchema, { ...account!.portal, loginUrl: args.url }, 'the URL given to inspect') : account!.portal;
+  const configured = account!.portal;
+  // inspect is about login pages: an API portal has none to walk.
+  if (configured.flow !== 'browser') {
+    throw new PortalLoginError('USAGE', `portals.${account!.portalName} logs in over its HTTP API (flow: ${configured.flow}): it has no login page to inspect.`, { hint: 'Run portal-login login with --verbose to see each request it makes.' });
+  }
+  const portal = args.url ? parsePortal(browserPortalSchema, { ...configured, loginUrl: args.url }, 'the URL given to inspect') : configured;
   return { portal, portalRef: `${source}: portals.${account!.portalName}`, credentials: { username: account!.account.username, password: account!.password }, artifactsDir: config.artifactsDir };
 }
 
-function parsePortal(schema: typeof import('../../config/schema.js').portalSchema, raw: unknown, what: string) {
+function parsePortal(schema: typeof import('../../config/schema.js').browserPortalSchema, raw: unknown, what: string) {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new PortalLoginError('USAGE', `${what} is not usable: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`, { hint: 'Give an http:// or https:// login page URL.' });

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { BrowserContext, Page } from 'playwright';
 import type { CodeSource } from '../../codes/code-source.js';
-import type { PortalConfig } from '../../config/schema.js';
+import type { BrowserPortalConfig } from '../../config/schema.js';
 import { PortalLoginError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import type { Redactor } from '../../core/redact.js';
@@ -17,7 +17,7 @@ import { act, type Action } from './steps.js';
 export interface LoginPageInput {
   page: Page;
   context: BrowserContext;
-  portal: PortalConfig;
+  portal: BrowserPortalConfig;
   /** Where the portal is defined, for error messages: e.g. "portal-login.yaml: portals.pocketful". */
   portalRef: string;
   username: string;

@@ -9,14 +9,14 @@ import { test, expect } from '../support/fixtures.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSZip from 'jszip';
-import type { ConfigInput } from '../../config/schema.js';
+import type { BrowserConfigInput } from '../../config/schema.js';
 import { runCli } from '../support/cli.js';
 import { recordingProxy } from '../support/recording-proxy.js';
 
 const USER = 'demo07';
 
 function useProxyWithCaptures(proxyUrl: string) {
-  return (c: ConfigInput) => {
+  return (c: BrowserConfigInput) => {
     const spa = c.portals!.spa!;
     spa.loginUrl = `${proxyUrl}/spa/`;
     spa.capture = {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import type { ConfigInput } from '../../config/schema.js';
+import type { BrowserConfigInput } from '../../config/schema.js';
 import { demoLoginSetup } from '../../demo-portal/login-config.js';
 import type { DemoVariant } from '../../demo-portal/variants.js';
 
@@ -50,7 +50,7 @@ export type DemoWorkspaceFactory = (
   baseUrl: string,
   variants: readonly DemoVariant[],
   users: readonly string[],
-  edit?: (config: ConfigInput) => void,
+  edit?: (config: BrowserConfigInput) => void,
 ) => Promise<Workspace>;
 
 /**
@@ -62,7 +62,7 @@ export async function writeDemoWorkspace(
   baseUrl: string,
   variants: readonly DemoVariant[],
   users: readonly string[],
-  edit: (config: ConfigInput) => void = () => {},
+  edit: (config: BrowserConfigInput) => void = () => {},
 ): Promise<Workspace> {
   const stateDir = join(dir, 'state');
   const artifactsDir = join(dir, 'artifacts');

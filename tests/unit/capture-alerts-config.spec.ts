@@ -4,6 +4,7 @@
  * no webhooks, json format); and the dot-path reader response captures use.
  */
 import { expect, test } from '@playwright/test';
+import { browserPortal } from '../support/portals.js';
 import { validateConfig } from '../../config/load.js';
 import { fieldAt } from '../../session/capture.js';
 
@@ -25,7 +26,7 @@ function problems(raw: unknown): string {
 
 test('defaults: no captures, no webhooks', () => {
   const config = validateConfig(base(), 'test.yaml');
-  expect(config.portals.acme!.capture).toEqual({});
+  expect(browserPortal(config, 'acme').capture).toEqual({});
   expect(config.portals.acme!.alerts).toEqual({ webhooks: [] });
   expect(config.alerts).toEqual({ webhooks: [] });
 });
@@ -39,7 +40,7 @@ test('each capture kind parses with its own keys; a webhook format defaults to j
     E: { from: 'cookie', name: 'XSRF' },
   };
   const config = validateConfig(base({ capture, alerts: { webhooks: [{ url: 'https://hooks.example/p' }] } }, { alerts: { webhooks: [{ url: 'https://hooks.slack.example/x', format: 'slack' }] } }), 'test.yaml');
-  expect(config.portals.acme!.capture).toEqual(capture);
+  expect(browserPortal(config, 'acme').capture).toEqual(capture);
   expect(config.portals.acme!.alerts.webhooks).toEqual([{ url: 'https://hooks.example/p', format: 'json' }]);
   expect(config.alerts.webhooks).toEqual([{ url: 'https://hooks.slack.example/x', format: 'slack' }]);
 });

@@ -4,6 +4,7 @@
  * their secrets read from env/.env, reported all together, never echoed.
  */
 import { expect, test } from '@playwright/test';
+import { browserPortal } from '../support/portals.js';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +81,7 @@ test('a valid YAML file loads with defaults filled and dirs resolved against its
   expect(source).toBe(file);
   expect(config.stateDir).toBe(join(dir, 'state'));
   expect(config.artifactsDir).toBe(join(dir, 'conf', '.portal-login', 'artifacts'));
-  const acme = config.portals.acme!;
+  const acme = browserPortal(config, 'acme');
   expect(acme.totp).toEqual({ digits: 6, period: 30, algorithm: 'SHA1', minSecondsLeft: 5 });
   expect(acme.blockResources).toBe(true);
   expect(acme.selectors).toEqual({});
