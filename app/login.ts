@@ -15,7 +15,7 @@ import { startCapture, type CaptureRun } from '../session/capture.js';
 import { sessionExpiry, type Session, type SessionCookie } from '../session/model.js';
 import { sessionCookieNames } from '../session/session-cookies.js';
 import { openSessionStore, type SessionStore } from '../session/store.js';
-import { fileStepLedger } from '../totp/step-ledger.js';
+import { fileStepLedger, type StepLedger } from '../totp/step-ledger.js';
 
 export interface LoginOptions {
   /** Where pages come from (a browser started early by the caller, who also closes it). */
@@ -34,6 +34,8 @@ export interface LoginOptions {
   clock?: Clock;
   /** Where sessions are kept; default the file store in stateDir. */
   store?: SessionStore;
+  /** Where used TOTP windows are claimed (the store's ledger); default the file ledger in ledgerDir. */
+  ledger?: StepLedger;
   /**
    * How long (ms) to wait for another run logging the same account in
    * before failing with LOCK_HELD; default 4 × timeoutMs + 30 s (a few steps
@@ -148,7 +150,7 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
       username: account.account.username,
       password: account.password,
       codeSource: (offsetMs) =>
-        totpCodeSource({ spec: account.totp, ledger: fileStepLedger(options.ledgerDir), clock: offsetClock(clock, offsetMs), minSecondsLeft: account.minSecondsLeft }),
+        totpCodeSource({ spec: account.totp, ledger: options.ledger ?? fileStepLedger(options.ledgerDir), clock: offsetClock(clock, offsetMs), minSecondsLeft: account.minSecondsLeft }),
       redactor: options.redactor,
       log,
       timeoutMs: options.timeoutMs,

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { selectorProblem } from './selector-syntax.js';
+import { DEFAULT_STORE, storeSchema } from './store-schema.js';
 import { DEFAULT_MIN_SECONDS_LEFT, TOTP_DEFAULTS } from '../totp/defaults.js';
 
 /**
@@ -196,6 +197,7 @@ export const configSchema = z
     artifactsDir: z.string().min(1).default('.portal-login/artifacts'),
     /** Webhooks for every portal's failed logins. */
     alerts: alertsSchema.default({ webhooks: [] }),
+    store: storeSchema.default(DEFAULT_STORE),
     portals: z.record(z.string().min(1), portalSchema),
     accounts: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'account names may use letters, digits, . _ -'), accountSchema),
   })

@@ -25,7 +25,8 @@ export type ErrorCode =
   | 'LOCK_HELD'
   | 'NO_SESSION'
   | 'VAULT_LOCKED'
-  | 'VAULT_CORRUPT';
+  | 'VAULT_CORRUPT'
+  | 'STORE_UNAVAILABLE';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -56,6 +57,8 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   // A wrong key is for a person to fix; a damaged file for someone to restore from a backup.
   VAULT_LOCKED: 17,
   VAULT_CORRUPT: 18,
+  // The shared store (Redis) is unreachable or went away: nothing is wrong with the portal or the account; run again once it is back.
+  STORE_UNAVAILABLE: 24,
 };
 
 export const EXIT_INTERNAL_ERROR = EXIT_STATUS.INTERNAL;

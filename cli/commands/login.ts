@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { launchInBackground, type BrowserInBackground } from '../../browser/launch.js';
 import type { ResolvedAccount } from '../../config/accounts.js';
 import type { Config } from '../../config/schema.js';
+import { emptyShardNote, inShard, type Shard } from '../../app/shard.js';
+import type { Env } from '../../config/env.js';
 import { ledgerDir } from '../../totp/ledger-location.js';
 import { loggerFor, type CliContext } from '../context.js';
 import { exitStatusOf, formatError, resultsAsJson } from '../report.js';
@@ -17,6 +19,8 @@ export interface LoginArgs {
   json: boolean;
   verbose: boolean;
   trace: boolean;
+  /** --shard i/n: only the accounts of that shard (app/shard.ts). */
+  shard?: Shard;
 }
 
 /** `portal-login login [account..]`: logs the accounts in and saves their sessions. Returns the exit status. */
@@ -31,7 +35,7 @@ export async function loginCommand(args: LoginArgs, ctx: CliContext): Promise<nu
 export interface LoginInputs {
   config: Config;
   source: string;
-  env: Record<string, string | undefined>;
+  env: Env;
 }
 
 /**
@@ -46,19 +50,22 @@ export async function runLogins(args: Omit<LoginArgs, 'config'>, ctx: CliContext
     await browser.booting;
     const { config, source, env } = await prepare();
     const { resolveAccounts, selectAccounts } = await import('../../config/accounts.js');
-    const names = selectAccounts(config, args.accounts, source);
+    const names = inShard(selectAccounts(config, args.accounts, source), args.shard);
+    if (names.length === 0) return (ctx.err(emptyShardNote(args.shard!)), 0);
     const accounts = resolveAccounts(config, names, env, source, ctx.redactor);
-    return await logIn(accounts, config, source, args, ctx, browser);
+    return await logIn(accounts, { config, source, env }, args, ctx, browser);
   } finally {
     await browser.close();
   }
 }
 
-async function logIn(accounts: ResolvedAccount[], config: Config, source: string, args: Omit<LoginArgs, 'config'>, ctx: CliContext, browser: BrowserInBackground): Promise<number> {
-  const { loginAccounts } = await import('../../app/login.js');
+async function logIn(accounts: ResolvedAccount[], { config, source, env }: LoginInputs, args: Omit<LoginArgs, 'config'>, ctx: CliContext, browser: BrowserInBackground): Promise<number> {
+  const [{ loginAccounts }, { openStores }] = await Promise.all([import('../../app/login.js'), import('../../session/open-store.js')]);
+  const stateDir = args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir;
+  const stores = await openStores({ store: config.store, stateDir, ledgerDir: ledgerDir(ctx.env), env, redactor: ctx.redactor, source });
   const results = await loginAccounts(accounts, {
     browser,
-    stateDir: args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir,
+    stateDir,
     artifactsDir: args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : config.artifactsDir,
     ledgerDir: ledgerDir(ctx.env),
     alerts: config.alerts.webhooks,
@@ -67,7 +74,9 @@ async function logIn(accounts: ResolvedAccount[], config: Config, source: string
     trace: args.trace,
     redactor: ctx.redactor,
     logFor: (account) => loggerFor(ctx, { verbose: args.verbose, quiet: args.json, prefix: account }),
-  });
+    store: stores.sessions,
+    ledger: stores.ledger,
+  }).finally(() => stores.close());
   if (args.json) {
     ctx.out(ctx.redactor.redact(JSON.stringify(resultsAsJson(results), null, 2)));
   } else {

@@ -4,7 +4,9 @@ import type { AccountResult } from '../../app/login.js';
 import { selectAccounts } from '../../config/accounts.js';
 import { loadConfigFile } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { openSessionStore, type SessionStore } from '../../session/store.js';
+import { emptyShardNote, inShard, type Shard } from '../../app/shard.js';
+import { loadEnv, type Env } from '../../config/env.js';
+import { openStores, type Stores } from '../../session/open-store.js';
 import { ledgerDir } from '../../totp/ledger-location.js';
 import { loggerFor, type CliContext } from '../context.js';
 import { exitStatusOf, formatError } from '../report.js';
@@ -24,6 +26,8 @@ export interface RefreshArgs {
   json: boolean;
   verbose: boolean;
   trace: boolean;
+  /** --shard i/n: only the accounts of that shard (app/shard.ts). */
+  shard?: Shard;
 }
 
 /** Why an account needs a login, or undefined to keep its session. */
@@ -44,13 +48,19 @@ export function loginNeeded(check: SessionCheck, minValidMs: number, now: Date):
  */
 export async function refreshCommand(args: RefreshArgs, ctx: CliContext, now: () => Date = () => new Date()): Promise<number> {
   const { config, source } = await loadConfigFile(resolve(ctx.cwd, args.config));
-  const names = selectAccounts(config, args.accounts, source);
+  const names = inShard(selectAccounts(config, args.accounts, source), args.shard);
+  if (names.length === 0) return (ctx.err(emptyShardNote(args.shard!)), 0);
   const stateDir = args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir;
-  const store = openSessionStore({ kind: 'file', dir: stateDir });
-  const checks = args.force ? [] : await checkAccounts(config, names, store, now);
-  const needed = accountsToLogIn(names, checks, args, now());
-  const results = needed.size === 0 ? [] : await logIn([...needed.keys()], { config, source, stateDir, store }, args, ctx, now);
-  return report(names, checks, needed, results, args, ctx);
+  const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
+  const stores = await openStores({ store: config.store, stateDir, ledgerDir: ledgerDir(ctx.env), env, redactor: ctx.redactor, source });
+  try {
+    const checks = args.force ? [] : await checkAccounts(config, names, stores.sessions, now);
+    const needed = accountsToLogIn(names, checks, args, now());
+    const results = needed.size === 0 ? [] : await logIn([...needed.keys()], { config, source, stateDir, stores, env }, args, ctx, now);
+    return report(names, checks, needed, results, args, ctx);
+  } finally {
+    await stores.close();
+  }
 }
 
 /** Account → why it is logged in: every named one with --force, else those loginNeeded picks. */
@@ -68,7 +78,8 @@ interface Where {
   config: Config;
   source: string;
   stateDir: string;
-  store: SessionStore;
+  stores: Stores;
+  env: Env;
 }
 
 /**
@@ -77,20 +88,18 @@ interface Where {
  * finds the session that run saved, and keeps it instead of logging in twice.
  */
 async function logIn(names: string[], where: Where, args: RefreshArgs, ctx: CliContext, now: () => Date): Promise<AccountResult[]> {
-  const [{ launchInBackground }, { loginAccounts }, { resolveAccounts }, { loadEnv }] = await Promise.all([
+  const [{ launchInBackground }, { loginAccounts }, { resolveAccounts }] = await Promise.all([
     import('../../browser/launch.js'),
     import('../../app/login.js'),
     import('../../config/accounts.js'),
-    import('../../config/env.js'),
   ]);
   const browser = launchInBackground({ headed: args.headed, env: ctx.env });
   try {
-    const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
-    const accounts = resolveAccounts(where.config, names, env, where.source, ctx.redactor);
+    const accounts = resolveAccounts(where.config, names, where.env, where.source, ctx.redactor);
     await browser.booting;
     const rejudge = async (account: string) => {
       const portalName = where.config.accounts[account]!.portal;
-      const check = await checkSession(account, portalName, where.config.portals[portalName]!, { store: where.store, now, lockWaitMs: WRITE_BACK_LOCK_WAIT_MS, locked: true });
+      const check = await checkSession(account, portalName, where.config.portals[portalName]!, { store: where.stores.sessions, now, lockWaitMs: WRITE_BACK_LOCK_WAIT_MS, locked: true });
       return check.verdict.valid === 'yes' && !loginNeeded(check, args.minValid, now()) ? { expiresAt: check.verdict.expiresAt } : undefined;
     };
     return await loginAccounts(accounts, {
@@ -103,7 +112,8 @@ async function logIn(names: string[], where: Where, args: RefreshArgs, ctx: CliC
       trace: args.trace,
       redactor: ctx.redactor,
       logFor: (account) => loggerFor(ctx, { verbose: args.verbose, quiet: args.json, prefix: account }),
-      store: where.store,
+      store: where.stores.sessions,
+      ledger: where.stores.ledger,
       ...(args.force ? {} : { skipIfValid: rejudge }),
     });
   } finally {

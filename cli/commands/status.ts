@@ -3,7 +3,11 @@ import { checkSession, type SessionCheck } from '../../app/check-session.js';
 import { selectAccounts } from '../../config/accounts.js';
 import { loadConfigFile } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { openSessionStore, type SessionStore } from '../../session/store.js';
+import { inShard, type Shard } from '../../app/shard.js';
+import { loadEnv } from '../../config/env.js';
+import { openStores } from '../../session/open-store.js';
+import type { SessionStore } from '../../session/store.js';
+import { ledgerDir } from '../../totp/ledger-location.js';
 import type { CliContext } from '../context.js';
 
 export interface StatusArgs {
@@ -11,6 +15,8 @@ export interface StatusArgs {
   config: string;
   stateDir?: string;
   json: boolean;
+  /** --shard i/n: only the accounts of that shard (app/shard.ts). */
+  shard?: Shard;
 }
 
 /** How long a status (or refresh) waits for another run holding an account before it skips that account's write-back, in ms. */
@@ -23,9 +29,11 @@ export const WRITE_BACK_LOCK_WAIT_MS = 10_000;
  */
 export async function statusCommand(args: StatusArgs, ctx: CliContext, now: () => Date = () => new Date()): Promise<number> {
   const { config, source } = await loadConfigFile(resolve(ctx.cwd, args.config));
-  const names = selectAccounts(config, args.accounts, source);
-  const store = openSessionStore({ kind: 'file', dir: args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir });
-  const checks = await checkAccounts(config, names, store, now);
+  const names = inShard(selectAccounts(config, args.accounts, source), args.shard);
+  const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
+  const stateDir = args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir;
+  const stores = await openStores({ store: config.store, stateDir, ledgerDir: ledgerDir(ctx.env), env, redactor: ctx.redactor, source });
+  const checks = await checkAccounts(config, names, stores.sessions, now).finally(() => stores.close());
   ctx.out(args.json ? JSON.stringify({ accounts: checks.map(checkAsJson) }, null, 2) : statusTable(checks));
   return 0;
 }
