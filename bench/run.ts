@@ -22,6 +22,7 @@ import { systemClock } from '../core/clock.js';
 import { DEMO_PASSWORD, DEMO_USERNAMES, demoUser, startDemoPortal } from '../demo-portal/index.js';
 import { demoLoginSetup } from '../demo-portal/login-config.js';
 import { measureChild, type ChildSpec, type RunMeasure } from './measure.js';
+import { redisRefreshBench } from './redis-refresh.js';
 import { benchReport, type VariantRuns } from './report.js';
 import { ratio, summarize } from './stats.js';
 import { userPool } from './users.js';
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
     const load: [number, number] = [loadBefore, loadavg()[0]!];
     process.stdout.write(benchReport(results, { runs, sampleMs, codeCache, chromium: await chromiumVersion(), load, userWaitMs: pool.waitedMs() }));
     process.stdout.write(playwrightLoad(join(work, 'v8-load'), runs));
+    process.stdout.write(await redisRefreshBench(Math.min(runs, 9)));
   } finally {
     await portal.close();
     await rm(work, { recursive: true, force: true });
