@@ -181,3 +181,15 @@ interface CronJob {
     };
   };
 }
+
+test('a bad --shard is a usage error (exit 2) saying the format; a store URL variable that is not set is MISSING_SECRET naming it', async ({ portal, demoWorkspace }) => {
+  const ws = await demoWorkspace(portal.url, ['classic'], ['demo33'], redisStore);
+  for (const bad of ['0/2', '3/2', 'x']) {
+    const run = await runCli(['status', '--shard', bad, '--config', ws.configPath], { cwd: ws.dir });
+    expect(run.status, bad).toBe(2);
+    expect(run.stderr).toContain(`error [USAGE]: --shard must be i/n with 1 ≤ i ≤ n ≤ 1000, e.g. --shard 1/3 (got ${bad}).`);
+  }
+  const unset = await runCli(['status', '--config', ws.configPath], { cwd: ws.dir });
+  expect(unset.status).toBe(3);
+  expect(unset.stderr).toContain(`error [MISSING_SECRET]: Missing environment variable:\n  - REDIS_URL (${ws.configPath}: store.redis.urlEnv)`);
+});
