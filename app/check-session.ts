@@ -49,7 +49,8 @@ export async function checkSession(account: string, portalName: string, portal: 
   try {
     session = await store.load(account);
   } catch (error) {
-    if (!(error instanceof PortalLoginError)) throw error;
+    // Only a session that is there but unreadable counts as none; a store that is unreachable (STORE_UNAVAILABLE) ends the run.
+    if (!(error instanceof PortalLoginError && error.code === 'CONFIG_INVALID')) throw error;
     const reason = `the saved session cannot be read (${error.message.split('\n')[0] ?? ''})`;
     return { account, portal: portalName, info: undefined, verdict: { valid: 'no', reason, expiresAt: null, nextCutoffAt: null }, wroteBack: false };
   }

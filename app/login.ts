@@ -13,7 +13,7 @@ import { flowFor } from '../flows/kinds.js';
 import { alertFacts, sendAlerts } from './alerts.js';
 import { runLimited } from './pool.js';
 import { openSessionStore, type SessionStore } from '../session/store.js';
-import { fileStepLedger } from '../totp/step-ledger.js';
+import { fileStepLedger, type StepLedger } from '../totp/step-ledger.js';
 
 export interface LoginOptions {
   /**
@@ -40,6 +40,8 @@ export interface LoginOptions {
   clock?: Clock;
   /** Where sessions are kept; default the file store in stateDir. */
   store?: SessionStore;
+  /** Where used TOTP windows are claimed (the store's ledger); default the file ledger in ledgerDir. */
+  ledger?: StepLedger;
   /**
    * How long (ms) to wait for another run logging the same account in
    * before failing with LOCK_HELD; default 4 × timeoutMs + 30 s (a few steps
@@ -168,7 +170,7 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
   const clock = options.clock ?? systemClock;
   const sources: CodeSource[] = [];
   const codes = (offsetMs: number) => {
-    const source = account.codeSource({ clock: offsetClock(clock, offsetMs), ledger: fileStepLedger(options.ledgerDir), redactor: options.redactor, log, env: options.env ?? process.env });
+    const source = account.codeSource({ clock: offsetClock(clock, offsetMs), ledger: options.ledger ?? fileStepLedger(options.ledgerDir), redactor: options.redactor, log, env: options.env ?? process.env });
     sources.push(source);
     return source;
   };

@@ -10,6 +10,7 @@ import type { Logger } from '../core/log.js';
 import type { Terminal } from '../codes/prompt-source.js';
 import type { Redactor } from '../core/redact.js';
 import type { SessionStore } from '../session/store.js';
+import type { StepLedger } from '../totp/step-ledger.js';
 import { checkAccounts, checkSession, WRITE_BACK_LOCK_WAIT_MS, type SessionCheck } from './check-session.js';
 import type { AccountResult } from './login.js';
 
@@ -21,6 +22,8 @@ export interface RefreshTarget {
   stateDir: string;
   artifactsDir: string;
   store: SessionStore;
+  /** The store's used-window ledger; default the file ledger in settings.ledgerDir. */
+  ledger?: StepLedger;
 }
 
 export interface RefreshSettings {
@@ -140,6 +143,7 @@ export async function logInNeeded(names: readonly string[], target: RefreshTarge
       redactor: settings.redactor,
       logFor: settings.logFor,
       store,
+      ...(target.ledger ? { ledger: target.ledger } : {}),
       alerts: config.alerts.webhooks,
       ...(settings.deferAlerts ? { deferAlerts: true } : {}),
       ...(settings.force ? {} : { skipIfValid: rejudge }),

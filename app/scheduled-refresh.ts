@@ -48,6 +48,8 @@ export const FAILURE_POLICY = {
   INTERIM_TOKEN_REJECTED: 'alert',
   // The portal's own failure (5xx): it may be back in five minutes.
   PORTAL_ERROR: 'retry',
+  // Redis back in five minutes is the usual case.
+  STORE_UNAVAILABLE: 'retry',
 } as const satisfies Record<ErrorCode, 'retry' | 'alert' | 'hold'>;
 
 export interface AccountFailure {

@@ -10,7 +10,7 @@
  *
  * Then the API login (bench/api-login.ts): apiLogin against bare fetch, in-process.
  *
- * Usage: node dist/bench/run.js [--runs N] [--variants classic,autosubmit,sameform] [--sample-ms MS] [--code-cache on|off] [--suites browser,api]
+ * Usage: node dist/bench/run.js [--runs N] [--variants classic,autosubmit,sameform] [--sample-ms MS] [--code-cache on|off] [--suites browser,api,redis]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +25,7 @@ import { DEMO_PASSWORD, DEMO_USERNAMES, demoUser, startDemoPortal } from '../dem
 import { demoLoginSetup } from '../demo-portal/login-config.js';
 import { apiBench } from './api-login.js';
 import { measureChild, type ChildSpec, type RunMeasure } from './measure.js';
+import { redisRefreshBench } from './redis-refresh.js';
 import { benchReport, type VariantRuns } from './report.js';
 import { ratio, summarize } from './stats.js';
 import { userPool, type UserPool } from './users.js';
@@ -37,7 +38,7 @@ const PLAYWRIGHT_LOAD = join(ROOT, 'dist', 'bench', 'playwright-load.js');
 /** demo01..demo40; `demo` is left out since people try it by hand. */
 const BENCH_USERS = DEMO_USERNAMES.filter((u) => u !== 'demo');
 const MAX_RUNS = 60;
-const SUITES = ['browser', 'api'] as const;
+const SUITES = ['browser', 'api', 'redis'] as const;
 type Suite = (typeof SUITES)[number];
 
 interface Options {
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
   try {
     if (suites.includes('browser')) await browserBench(opts, portal.url, work, pool);
     if (suites.includes('api')) process.stdout.write(await apiBench(portal.url, runs, pool));
+    if (suites.includes('redis')) process.stdout.write(await redisRefreshBench(Math.min(runs, 9)));
   } finally {
     await portal.close();
     await rm(work, { recursive: true, force: true });

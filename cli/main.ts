@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { parseShard } from '../app/shard.js';
 import { PortalLoginError } from '../core/errors.js';
 import { DEMO_VARIANTS } from '../demo-portal/variants.js';
 import { EXPORT_FORMATS } from '../session/export-formats.js';
@@ -46,6 +47,9 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
   const manyAccounts = {
     concurrency: { type: 'number', coerce: numberIn('concurrency', 1, 64, true), describe: 'Accounts logged in at once (default: from cores and memory; --verbose says)' },
   } as const;
+  const shardOption = {
+    shard: { type: 'string', coerce: (value: string) => parseShard(String(value)), describe: 'Only this share of the accounts, i/n (e.g. 2/3 on the second of three machines); stable as accounts come and go' },
+  } as const;
   const vaultOptions = {
     vault: { type: 'string', demandOption: true, describe: 'Vault file (encrypted; created by the first vault add / token create)' },
     'key-file': { type: 'string', describe: 'File with a 32-byte key (else $PORTAL_LOGIN_VAULT_KEY or $PORTAL_LOGIN_VAULT_PASSPHRASE)' },
@@ -75,6 +79,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
             config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file (YAML or JSON)' },
             'state-dir': { type: 'string', describe: 'Override the config\'s stateDir' },
             'artifacts-dir': { type: 'string', describe: 'Override the config\'s artifactsDir' },
+            ...shardOption,
           }), (args) => run(async () => (await import('./commands/login.js')).loginCommand({ ...args, accounts: args.accounts.map(String) }, ctx))())
       .command('inspect [url]', 'Show what detection finds on each login screen (no code is entered), with an annotated screenshot', (y) =>
         y
@@ -105,6 +110,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
             json: browserOptions.json,
             config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file (YAML or JSON)' },
             'state-dir': { type: 'string', describe: 'Override the config\'s stateDir' },
+            ...shardOption,
           }), (args) => run(async () => (await import('./commands/status.js')).statusCommand({ ...args, accounts: args.accounts.map(String) }, ctx))())
       .command('refresh [accounts..]', 'Log in only the accounts whose session is missing, invalid, past its cutoff or expiring soon', (y) =>
         y
@@ -117,6 +123,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
             config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file (YAML or JSON)' },
             'state-dir': { type: 'string', describe: 'Override the config\'s stateDir' },
             'artifacts-dir': { type: 'string', describe: 'Override the config\'s artifactsDir' },
+            ...shardOption,
           }), (args) =>
           run(async () => (await import('./commands/refresh.js')).refreshCommand({ ...args, accounts: args.accounts.map(String), minValid: args.minValid }, ctx))())
       .command('schedule', 'Run refresh on the config\'s schedule (cron, time zone, holidays) until stopped; --dry-run lists the next runs', (y) =>

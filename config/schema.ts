@@ -6,6 +6,7 @@ import { compiles, regexString } from './regex-string.js';
 import { scheduleSchema } from './schedule-schema.js';
 import { selectorProblem } from './selector-syntax.js';
 import { isTimeZone } from './time-zone.js';
+import { DEFAULT_STORE, storeSchema } from './store-schema.js';
 import { DEFAULT_MIN_SECONDS_LEFT, TOTP_DEFAULTS } from '../totp/defaults.js';
 
 /**
@@ -226,6 +227,7 @@ export const configSchema = z
     artifactsDir: z.string().min(1).default('.portal-login/artifacts'),
     /** Webhooks for every portal's failed logins. */
     alerts: alertsSchema.default({ webhooks: [] }),
+    store: storeSchema.default(DEFAULT_STORE),
     portals: z.record(z.string().min(1), portalSchema),
     accounts: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'account names may use letters, digits, . _ -'), accountSchema),
     schedule: scheduleSchema.optional(), // `portal-login schedule` (config/schedule-schema.ts)

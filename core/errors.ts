@@ -30,7 +30,8 @@ export type ErrorCode =
   | 'CODE_SOURCE_FAILED'
   | 'APP_KEY_REJECTED'
   | 'INTERIM_TOKEN_REJECTED'
-  | 'PORTAL_ERROR';
+  | 'PORTAL_ERROR'
+  | 'STORE_UNAVAILABLE';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -72,6 +73,8 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   INTERIM_TOKEN_REJECTED: 22,
   // The portal failed on its side (5xx) or answered something unreadable: worth a later run, nothing to fix in the account.
   PORTAL_ERROR: 23,
+  // The shared store (Redis) is unreachable or went away: nothing is wrong with the portal or the account; run again once it is back.
+  STORE_UNAVAILABLE: 24,
 };
 
 export const EXIT_INTERNAL_ERROR = EXIT_STATUS.INTERNAL;

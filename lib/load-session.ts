@@ -1,11 +1,16 @@
 import { portalAddress } from '../config/portal-address.js';
 import { resolve } from 'node:path';
 import { selectAccounts } from '../config/accounts.js';
+import { loadEnv } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import { PortalLoginError } from '../core/errors.js';
+import { Redactor } from '../core/redact.js';
 import { cookieHeader } from '../session/cookie-match.js';
+import type { Config } from '../config/schema.js';
 import type { SessionInfo } from '../session/model.js';
-import { openSessionStore } from '../session/store.js';
+import type { Stores } from '../session/open-store.js';
+import { openStores } from '../session/open-store.js';
+import { ledgerDir } from '../totp/ledger-location.js';
 
 /** The config file the CLI reads when none is given. */
 export const DEFAULT_CONFIG = 'portal-login.yaml';
@@ -15,13 +20,18 @@ export interface LoadSessionOptions {
   config?: string;
   /** Folder relative paths resolve against; default process.cwd(). */
   cwd?: string;
+  /** Where the Redis URL of a `store: { redis }` config is read (under `cwd/.env`); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Where `headers()` sends the cookies when called without a URL; default the origin of the portal's loginUrl. */
   url?: string | URL;
 }
 
 /** A saved session, ready for Node code: nothing here starts a browser or loads Playwright. */
 export interface LoadedSession {
-  /** The state file: Playwright's `storageState` option takes it as is. */
+  /**
+   * The state file: Playwright's `storageState` option takes it as is. With
+   * the Redis store, a private copy (0600) written in stateDir by this call.
+   */
   storageStatePath: string;
   /**
    * Headers for a `fetch` to `url` (default: the `url` option): `Cookie`
@@ -41,22 +51,36 @@ export interface LoadedSession {
  * PortalLoginError NO_SESSION when there is none (or it cannot be read),
  * CONFIG_INVALID / UNKNOWN_ACCOUNT for the config. It does not check or
  * renew the session (status/refresh do that; a `refresh` option is to come).
+ * It reads the configured store (files, or Redis: STORE_UNAVAILABLE when
+ * Redis does not answer).
  */
 export async function loadSession(account: string, options: LoadSessionOptions = {}): Promise<LoadedSession> {
   const cwd = options.cwd ?? process.cwd();
   const configPath = options.config ?? process.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG;
   const { config, source } = await loadConfigFile(resolve(cwd, configPath));
   const [name] = selectAccounts(config, [account], source) as [string];
-  const store = openSessionStore({ kind: 'file', dir: config.stateDir });
+  const processEnv = options.env ?? process.env;
+  const env = loadEnv({ dotenvPath: resolve(cwd, '.env'), processEnv });
+  const stores = await openStores({ store: config.store, stateDir: config.stateDir, ledgerDir: ledgerDir(processEnv), env, redactor: new Redactor(), source });
+  try {
+    return await loaded(name, configPath, config, stores, options);
+  } finally {
+    await stores.close();
+  }
+}
+
+async function loaded(name: string, configPath: string, config: Config, stores: Stores, options: LoadSessionOptions): Promise<LoadedSession> {
+  const store = stores.sessions;
   const login = `portal-login login ${name} --config ${configPath}`;
   const session = await store.load(name).catch((error: unknown) => {
-    if (!(error instanceof PortalLoginError)) throw error;
+    // Unreadable means log in again; an unreachable store (STORE_UNAVAILABLE) is its own error.
+    if (!(error instanceof PortalLoginError && error.code === 'CONFIG_INVALID')) throw error;
     throw new PortalLoginError('NO_SESSION', `The saved session for account "${name}" cannot be read (${store.pathOf(name)}: ${error.message.split('\n')[0]}).`, { hint: `Log in again to replace it: ${login}` });
   });
   if (!session) throw new PortalLoginError('NO_SESSION', `No saved session for account "${name}" (looked for ${store.pathOf(name)}).`, { hint: `Log in first: ${login}` });
   const defaultUrl = new URL(options.url ?? new URL('/', portalAddress(config.portals[config.accounts[name]!.portal]!)));
   return {
-    storageStatePath: store.pathOf(name),
+    storageStatePath: await stores.localStatePath(name, session),
     headers: (url = defaultUrl): Record<string, string> => {
       const cookie = cookieHeader(session.cookies, new URL(url), new Date());
       return cookie === '' ? {} : { Cookie: cookie };

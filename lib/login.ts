@@ -6,6 +6,7 @@ import { loadEnv } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import { createLogger } from '../core/log.js';
 import { Redactor } from '../core/redact.js';
+import { openStores } from '../session/open-store.js';
 import { ledgerDir } from '../totp/ledger-location.js';
 import { DEFAULT_CONFIG } from './load-session.js';
 
@@ -22,8 +23,8 @@ export interface LibraryLoginOptions {
 
 /**
  * `portal-login login <account>` as a function: the same config, `.env`,
- * lock, flow and save, in a headless Chromium of its own. Resolves with the
- * state file's path; a failed login throws its PortalLoginError (code, hint,
+ * lock, flow and save, in a headless Chromium of its own. Resolves with
+ * where the session was saved (the state file, or its redis:// address); a failed login throws its PortalLoginError (code, hint,
  * artifacts). Warnings go to stderr, redacted, as the CLI's do.
  */
 export async function loginAccount(account: string, options: LibraryLoginOptions = {}): Promise<string> {
@@ -33,6 +34,7 @@ export async function loginAccount(account: string, options: LibraryLoginOptions
   const { config, source } = await loadConfigFile(resolve(cwd, options.config ?? processEnv.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG));
   const redactor = new Redactor();
   const accounts = resolveAccounts(config, selectAccounts(config, [account], source), env, source, redactor);
+  const stores = await openStores({ store: config.store, stateDir: config.stateDir, ledgerDir: ledgerDir(processEnv), env, redactor, source });
   const browser = lazyBrowser(() => launchInBackground({ headed: false, env: processEnv }));
   try {
     const [result] = await loginAccounts(accounts, {
@@ -47,10 +49,12 @@ export async function loginAccount(account: string, options: LibraryLoginOptions
       trace: false,
       redactor,
       logFor: (name) => createLogger({ redactor, verbose: false, quiet: true, prefix: name }),
+      store: stores.sessions,
+      ledger: stores.ledger,
     });
     if (!result!.ok) throw result!.error;
     return result!.statePath;
   } finally {
-    await browser.close();
+    await Promise.all([browser.close(), stores.close()]);
   }
 }

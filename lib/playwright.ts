@@ -12,7 +12,7 @@ export { loginAccount, type LibraryLoginOptions } from './login.js';
 
 /**
  * The account's storageState path for `use: { storageState }`. A saved
- * session is reused as long as its file is there (delete it, or run
+ * session is reused as long as it is in the configured store (delete it, or run
  * `portal-login login`, to start over); without one, the account is logged
  * in first (`loginAccount`). It does not yet check that a saved session
  * still works: that comes with `portal-login status`/`refresh`.
@@ -23,5 +23,7 @@ export async function sessionFor(account: string, options: SessionForOptions = {
   } catch (error) {
     if (!(error instanceof PortalLoginError && error.code === 'NO_SESSION')) throw error;
   }
-  return loginAccount(account, options);
+  await loginAccount(account, options);
+  // Read back through loadSession: with the Redis store the path to hand Playwright is a local copy, not the redis:// address.
+  return (await loadSession(account, options)).storageStatePath;
 }

@@ -1,10 +1,12 @@
 import { fileSessionStore } from './file-store.js';
 import type { Session } from './model.js';
+import type { RedisConnection } from './redis-connection.js';
+import { redisSessionStore } from './redis-store.js';
 
 /**
  * Where sessions are kept, behind one interface so the login, status,
- * refresh and exports never depend on a kind: files now, a shared store
- * (redis, issue 9) later. Adding a kind is one file, one StoreSpec branch
+ * refresh and exports never depend on a kind: files (one machine) or Redis
+ * (shared by many). Adding a kind is one file, one StoreSpec branch
  * and one line in `storeKinds`.
  */
 export interface SessionStore {
@@ -30,11 +32,12 @@ export interface StoreLockOptions {
 }
 
 /** Which store, with what it needs: one branch per kind. */
-export type StoreSpec = { kind: 'file'; dir: string };
+export type StoreSpec = { kind: 'file'; dir: string } | { kind: 'redis'; connection: RedisConnection; keyPrefix: string; lockTtlMs?: number };
 export type StoreKind = StoreSpec['kind'];
 
 const storeKinds: { [K in StoreKind]: (spec: Extract<StoreSpec, { kind: K }>) => SessionStore } = {
   file: (spec) => fileSessionStore(spec.dir),
+  redis: (spec) => redisSessionStore(spec),
 };
 
 /** The store `spec` names. */

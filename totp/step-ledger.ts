@@ -52,8 +52,9 @@ export function memoryStepLedger(): StepLedger {
   };
 }
 
-function secretKey(spec: TotpSpec): string {
-  return createHash("sha256").update(spec.secret.bytes).digest('hex').slice(0, 32);
+/** What names a secret in a ledger (file name, Redis key): a hash of it, never the secret. */
+export function secretKey(spec: TotpSpec): string {
+  return createHash('sha256').update(spec.secret.bytes).digest('hex').slice(0, 32);
 }
 
 async function readLastUsed(file: string): Promise<number | undefined> {

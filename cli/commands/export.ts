@@ -6,7 +6,10 @@ import { PortalLoginError } from '../../core/errors.js';
 import { cookiesFor } from '../../session/cookie-match.js';
 import { EXPORTERS, exportSession } from '../../session/export.js';
 import type { ExportFormat } from '../../session/export-formats.js';
-import { openSessionStore } from '../../session/store.js';
+import { loadEnv } from '../../config/env.js';
+import { openStores } from '../../session/open-store.js';
+import type { SessionStore } from '../../session/store.js';
+import { ledgerDir } from '../../totp/ledger-location.js';
 import type { Session } from '../../session/model.js';
 import type { CliContext } from '../context.js';
 
@@ -32,8 +35,9 @@ export async function exportCommand(args: ExportArgs, ctx: CliContext, now: () =
   const portalName = config.accounts[account]!.portal;
   const url = targetUrl(args.url, portalAddress(config.portals[portalName]!));
   const stateDir = args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir;
-  const store = openSessionStore({ kind: 'file', dir: stateDir });
-  const session = await loadForExport(store, account, args.config);
+  const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
+  const stores = await openStores({ store: config.store, stateDir, ledgerDir: ledgerDir(ctx.env), env, redactor: ctx.redactor, source });
+  const session = await loadForExport(stores.sessions, account, args.config).finally(() => stores.close());
 
   const at = now();
   ctx.out(exportSession(args.format, session, { url, now: at, httpOnlyPrefix: args.httponlyPrefix }));
@@ -57,10 +61,11 @@ function targetUrl(given: string | undefined, loginUrl: string): URL {
 }
 
 /** The saved session, or NO_SESSION saying what to run: missing and unreadable files both mean "log in (again)". */
-async function loadForExport(store: ReturnType<typeof openSessionStore>, account: string, configPath: string): Promise<Session> {
+async function loadForExport(store: SessionStore, account: string, configPath: string): Promise<Session> {
   const login = `portal-login login ${account} --config ${configPath}`;
   const session = await store.load(account).catch((error: unknown) => {
-    if (!(error instanceof PortalLoginError)) throw error;
+    // Unreadable means log in again; an unreachable store (STORE_UNAVAILABLE) is its own error.
+    if (!(error instanceof PortalLoginError && error.code === 'CONFIG_INVALID')) throw error;
     throw new PortalLoginError('NO_SESSION', `The saved session for account "${account}" cannot be read (${store.pathOf(account)}: ${error.message.split('\n')[0]}).`, { hint: `Log in again to replace it: ${login}` });
   });
   if (!session) throw new PortalLoginError('NO_SESSION', `No saved session for account "${account}" (looked for ${store.pathOf(account)}).`, { hint: `Log in first: ${login}` });

@@ -3,6 +3,8 @@ import type { LoginOptions } from '../../app/login.js';
 import { launchInBackground, lazyBrowser } from '../../browser/launch.js';
 import type { ResolvedAccount } from '../../config/accounts.js';
 import type { Config } from '../../config/schema.js';
+import { emptyShardNote, inShard, type Shard } from '../../app/shard.js';
+import type { Env } from '../../config/env.js';
 import { ledgerDir } from '../../totp/ledger-location.js';
 import { concurrencyFor, loggerFor, terminalOf, type CliContext } from '../context.js';
 import { exitStatusOf, formatError, resultsAsJson } from '../report.js';
@@ -20,6 +22,8 @@ export interface LoginArgs {
   trace: boolean;
   /** Accounts logged in at once; default from cores and memory. */
   concurrency?: number;
+  /** --shard i/n: only the accounts of that shard (app/shard.ts). */
+  shard?: Shard;
 }
 
 /** `portal-login login [account..]`: logs the accounts in and saves their sessions. Returns the exit status. */
@@ -34,7 +38,7 @@ export async function loginCommand(args: LoginArgs, ctx: CliContext): Promise<nu
 export interface LoginInputs {
   config: Config;
   source: string;
-  env: Record<string, string | undefined>;
+  env: Env;
 }
 
 /**
@@ -55,19 +59,22 @@ export async function runLogins(args: Omit<LoginArgs, 'config'>, ctx: CliContext
     await early?.booting;
     const { config, source, env } = await prepare();
     const { resolveAccounts, selectAccounts } = await import('../../config/accounts.js');
-    const names = selectAccounts(config, args.accounts, source);
+    const names = inShard(selectAccounts(config, args.accounts, source), args.shard);
+    if (names.length === 0) return (ctx.err(emptyShardNote(args.shard!)), 0);
     const accounts = resolveAccounts(config, names, env, source, ctx.redactor, terminalOf(ctx));
-    return await logIn(accounts, config, source, args, ctx, browser, env);
+    return await logIn(accounts, { config, source, env }, args, ctx, browser);
   } finally {
     await browser.close();
   }
 }
 
-async function logIn(accounts: ResolvedAccount[], config: Config, source: string, args: Omit<LoginArgs, 'config'>, ctx: CliContext, browser: LoginOptions['browser'], env: LoginInputs['env']): Promise<number> {
-  const { loginAccounts } = await import('../../app/login.js');
+async function logIn(accounts: ResolvedAccount[], { config, source, env }: LoginInputs, args: Omit<LoginArgs, 'config'>, ctx: CliContext, browser: LoginOptions['browser']): Promise<number> {
+  const [{ loginAccounts }, { openStores }] = await Promise.all([import('../../app/login.js'), import('../../session/open-store.js')]);
+  const stateDir = args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir;
+  const stores = await openStores({ store: config.store, stateDir, ledgerDir: ledgerDir(ctx.env), env, redactor: ctx.redactor, source });
   const results = await loginAccounts(accounts, {
     browser,
-    stateDir: args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir,
+    stateDir,
     artifactsDir: args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : config.artifactsDir,
     ledgerDir: ledgerDir(ctx.env),
     env: { ...env },
@@ -78,7 +85,9 @@ async function logIn(accounts: ResolvedAccount[], config: Config, source: string
     trace: args.trace,
     redactor: ctx.redactor,
     logFor: (account) => loggerFor(ctx, { verbose: args.verbose, quiet: args.json, prefix: account }),
-  });
+    store: stores.sessions,
+    ledger: stores.ledger,
+  }).finally(() => stores.close());
   if (args.json) {
     ctx.out(ctx.redactor.redact(JSON.stringify(resultsAsJson(results), null, 2)));
   } else {

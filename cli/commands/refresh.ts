@@ -3,7 +3,9 @@ import type { SessionCheck } from '../../app/check-session.js';
 import { refreshAccounts, type RefreshOutcome, type RefreshSettings } from '../../app/refresh.js';
 import { selectAccounts } from '../../config/accounts.js';
 import { loadConfigFile } from '../../config/load.js';
-import { openSessionStore } from '../../session/store.js';
+import { emptyShardNote, inShard, type Shard } from '../../app/shard.js';
+import { loadEnv } from '../../config/env.js';
+import { openStores } from '../../session/open-store.js';
 import { ledgerDir } from '../../totp/ledger-location.js';
 import { concurrencyFor, loggerFor, terminalOf, type CliContext } from '../context.js';
 import { exitStatusOf, formatError } from '../report.js';
@@ -25,6 +27,8 @@ export interface RefreshArgs {
   trace: boolean;
   /** Accounts logged in at once; default from cores and memory. */
   concurrency?: number;
+  /** --shard i/n: only the accounts of that shard (app/shard.ts). */
+  shard?: Shard;
 }
 
 /**
@@ -36,12 +40,18 @@ export interface RefreshArgs {
  */
 export async function refreshCommand(args: RefreshArgs, ctx: CliContext, now: () => Date = () => new Date()): Promise<number> {
   const { config, source } = await loadConfigFile(resolve(ctx.cwd, args.config));
-  const names = selectAccounts(config, args.accounts, source);
+  const names = inShard(selectAccounts(config, args.accounts, source), args.shard);
+  if (names.length === 0) return (ctx.err(emptyShardNote(args.shard!)), 0);
   const stateDir = args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir;
-  const store = openSessionStore({ kind: 'file', dir: stateDir });
+  const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
+  const stores = await openStores({ store: config.store, stateDir, ledgerDir: ledgerDir(ctx.env), env, redactor: ctx.redactor, source });
   const artifactsDir = args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : config.artifactsDir;
-  const outcome = await refreshAccounts(names, { config, source, stateDir, artifactsDir, store }, refreshSettings(args, ctx), now);
-  return printRefresh(names, outcome, args.json, ctx);
+  try {
+    const outcome = await refreshAccounts(names, { config, source, stateDir, artifactsDir, store: stores.sessions, ledger: stores.ledger }, refreshSettings(args, ctx), now);
+    return printRefresh(names, outcome, args.json, ctx);
+  } finally {
+    await stores.close();
+  }
 }
 
 /** The settings a refresh takes from the command line (shared with `schedule`). */

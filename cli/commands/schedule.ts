@@ -10,7 +10,8 @@ import { loadConfigFile } from '../../config/load.js';
 import { loadSchedule, type LoadedSchedule } from '../../config/schedule-config.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { PortalLoginError } from '../../core/errors.js';
-import { openSessionStore } from '../../session/store.js';
+import { openStores } from '../../session/open-store.js';
+import { ledgerDir } from '../../totp/ledger-location.js';
 import { loggerFor, type CliContext } from '../context.js';
 import { printRefresh, refreshSettings } from './refresh.js';
 
@@ -48,9 +49,12 @@ export async function scheduleCommand(args: ScheduleArgs, ctx: CliContext, clock
 
   const log = loggerFor(ctx, { verbose: args.verbose });
   // Now rather than at the first run: a missing secret is an exit status systemd shows when the service starts.
-  resolveAccounts(config, loaded.accounts, loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env }), source, ctx.redactor);
+  const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
+  resolveAccounts(config, loaded.accounts, env, source, ctx.redactor);
   const stateDir = args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir;
-  const target = { config, source, stateDir, artifactsDir: args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : config.artifactsDir, store: openSessionStore({ kind: 'file', dir: stateDir }) };
+  // Opened once for the life of the scheduler (a Redis connection is kept, not redone at every run).
+  const stores = await openStores({ store: config.store, stateDir, ledgerDir: ledgerDir(ctx.env), env, redactor: ctx.redactor, source });
+  const target = { config, source, stateDir, artifactsDir: args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : config.artifactsDir, store: stores.sessions, ledger: stores.ledger };
   const settings = { ...refreshSettings({ ...args, force: false, json: false }, ctx), deferAlerts: true };
   const now = () => new Date(clock.now());
 
@@ -66,7 +70,7 @@ export async function scheduleCommand(args: ScheduleArgs, ctx: CliContext, clock
   const coverage = coverageWarning(loaded, rules, now());
   if (coverage) log.warn(coverage);
   const run = scheduledRefresh({ accounts: loaded.accounts, refresh, alert, retryDelayMs: loaded.schedule.retryDelaySeconds * 1000, clock, log });
-  await runScheduler({ rules, clock, log, run });
+  await runScheduler({ rules, clock, log, run }).finally(() => stores.close());
   return 0;
 }
 

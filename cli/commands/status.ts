@@ -2,7 +2,10 @@ import { resolve } from 'node:path';
 import { checkAccounts, type SessionCheck } from '../../app/check-session.js';
 import { selectAccounts } from '../../config/accounts.js';
 import { loadConfigFile } from '../../config/load.js';
-import { openSessionStore } from '../../session/store.js';
+import { inShard, type Shard } from '../../app/shard.js';
+import { loadEnv } from '../../config/env.js';
+import { openStores } from '../../session/open-store.js';
+import { ledgerDir } from '../../totp/ledger-location.js';
 import type { CliContext } from '../context.js';
 
 export interface StatusArgs {
@@ -10,6 +13,8 @@ export interface StatusArgs {
   config: string;
   stateDir?: string;
   json: boolean;
+  /** --shard i/n: only the accounts of that shard (app/shard.ts). */
+  shard?: Shard;
 }
 
 /**
@@ -19,9 +24,11 @@ export interface StatusArgs {
  */
 export async function statusCommand(args: StatusArgs, ctx: CliContext, now: () => Date = () => new Date()): Promise<number> {
   const { config, source } = await loadConfigFile(resolve(ctx.cwd, args.config));
-  const names = selectAccounts(config, args.accounts, source);
-  const store = openSessionStore({ kind: 'file', dir: args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir });
-  const checks = await checkAccounts(config, names, store, now);
+  const names = inShard(selectAccounts(config, args.accounts, source), args.shard);
+  const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
+  const stateDir = args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir;
+  const stores = await openStores({ store: config.store, stateDir, ledgerDir: ledgerDir(ctx.env), env, redactor: ctx.redactor, source });
+  const checks = await checkAccounts(config, names, stores.sessions, now).finally(() => stores.close());
   ctx.out(args.json ? JSON.stringify({ accounts: checks.map(checkAsJson) }, null, 2) : statusTable(checks));
   return 0;
 }
