@@ -3,24 +3,13 @@
  * "email" on the choice screen, the demo portal mails the code over LMTP
  * into a real Dovecot, and the email source reads it over IMAP.
  */
-import { startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
 import type { ConfigInput } from '../../config/schema.js';
 import { runCli } from '../support/cli.js';
-import { startDovecot, type Dovecot } from '../support/dovecot.js';
-import { expect, test } from '../support/fixtures.js';
+import type { Dovecot } from '../support/dovecot.js';
+import { expect } from '../support/fixtures.js';
+import { mailTest } from '../support/mail-fixtures.js';
 
-const it = test.extend<{ mail: Dovecot; mailPortal: DemoPortal }>({
-  mail: async ({}, use) => {
-    const dovecot = await startDovecot();
-    await use(dovecot);
-    await dovecot.stop();
-  },
-  mailPortal: async ({ mail }, use) => {
-    const portal = await startDemoPortal({ mail: { lmtpHost: mail.host, lmtpPort: mail.lmtpPort, to: `${mail.user}@example.com` } });
-    await use(portal);
-    await portal.close();
-  },
-});
+const it = mailTest;
 
 /** The account reads its code from the test's mailbox instead of a TOTP secret. */
 function emailCode(user: string, mail: Dovecot, extra: Record<string, unknown> = {}) {

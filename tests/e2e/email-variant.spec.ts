@@ -11,21 +11,11 @@ import { emailCodeSchema } from '../../config/email-code-schema.js';
 import { PortalLoginError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { Redactor } from '../../core/redact.js';
-import { DEMO_PASSWORD, loginUrl, startDemoPortal, type DemoPortal, type DemoVariant } from '../../demo-portal/index.js';
-import { startDovecot, type Dovecot } from '../support/dovecot.js';
-import { expect, test } from '../support/fixtures.js';
+import { DEMO_PASSWORD, loginUrl, type DemoPortal, type DemoVariant } from '../../demo-portal/index.js';
+import { expect } from '../support/fixtures.js';
+import { mailTest } from '../support/mail-fixtures.js';
 
-const it = test.extend<{ mail: Dovecot; mailPortal: DemoPortal; codes: (timeoutSeconds?: number) => EmailCodeSource }>({
-  mail: async ({}, use) => {
-    const dovecot = await startDovecot();
-    await use(dovecot);
-    await dovecot.stop();
-  },
-  mailPortal: async ({ mail }, use) => {
-    const portal = await startDemoPortal({ mail: { lmtpHost: mail.host, lmtpPort: mail.lmtpPort, to: `${mail.user}@example.com` } });
-    await use(portal);
-    await portal.close();
-  },
+const it = mailTest.extend<{ codes: (timeoutSeconds?: number) => EmailCodeSource }>({
   codes: async ({ mail }, use) => {
     const opened: EmailCodeSource[] = [];
     await use((timeoutSeconds = 15) => {
