@@ -26,17 +26,17 @@ export const fastPathBrowserFlow: Flow<BrowserPortalConfig> = {
   usesBrowser: true,
   async run(input) {
     if (input.portal.fastPath === 'off') return browserLogin(input);
-    if (input.portal.fastPath === 'learn') return learningLogin(input, input.codes);
     const recipe = await loadRecipe(input.stateDir, input.account.portalName).catch(() => undefined);
+    if (input.portal.fastPath === 'learn') return learningLogin(input, input.codes, recipe);
     const notReplayable = whyNotReplay(input.portal, recipe);
     if (notReplayable !== undefined) {
       input.log.debug(`Fast path: ${notReplayable}; logging in with the browser.`);
-      return learningLogin(input, input.codes);
+      return learningLogin(input, input.codes, recipe);
     }
     const replayed = await replayLogin(input, recipe as ReplayRecipe);
     if (replayed.kind === 'done') return replayed.result;
     input.log.info(`Fast path: ${replayed.reason}; logging in with the browser once, and learning the login again.`);
-    return learningLogin(input, replayed.kind === 'code-rejected' ? oneMoreCode(replayed.source, input.log) : input.codes);
+    return learningLogin(input, replayed.kind === 'code-rejected' ? oneMoreCode(replayed.source, input.log) : input.codes, recipe);
   },
 };
 
@@ -52,10 +52,10 @@ function whyNotReplay(portal: BrowserPortalConfig, recipe: Recipe | undefined): 
 }
 
 /** The browser login, learning its recipe. */
-function learningLogin(input: Input, codes: Input['codes']): Promise<FlowResult> {
+function learningLogin(input: Input, codes: Input['codes'], previous: Recipe | undefined): Promise<FlowResult> {
   const remembered = rememberingCodes(codes);
   const { account, portal } = input;
-  const hooks = learningHooks({ stateDir: input.stateDir, portalName: account.portalName, loginUrl: portal.loginUrl, username: account.account.username, password: account.password, redactor: input.redactor, log: input.log }, remembered.lastCode);
+  const hooks = learningHooks({ stateDir: input.stateDir, portalName: account.portalName, loginUrl: portal.loginUrl, username: account.account.username, password: account.password, redactor: input.redactor, log: input.log, ...(previous ? { previous } : {}) }, remembered.lastCode);
   return browserLogin({ ...input, codes: remembered.codes }, hooks);
 }
 

@@ -14,6 +14,7 @@ import type { BrowserLoginHooks } from '../browser-flow.js';
 import { setCookiesOf, type Exchange } from './exchange.js';
 import { pageValues } from './html-values.js';
 import { learnRecipe } from './learn.js';
+import type { Recipe } from './recipe.js';
 import { saveRecipe } from './recipe-store.js';
 import { recordLogin } from './recorder.js';
 import { jsonLeaves } from './trace.js';
@@ -26,6 +27,8 @@ export interface LearningInput {
   password: string;
   redactor: Redactor;
   log: Logger;
+  /** The recipe already saved, if any: a portal found browser-only again is not announced again. */
+  previous?: Recipe;
 }
 
 /** A code source that remembers the last code it issued: the one the portal accepted when the login succeeds. */
@@ -84,7 +87,8 @@ async function learnAndSave(input: LearningInput, exchanges: Exchange[], code: s
     now: new Date(),
   });
   const path = await saveRecipe(input.stateDir, input.portalName, recipe, input.redactor);
-  if (recipe.kind === 'browser-only') input.log.info(`Fast path: portal ${input.portalName} is browser-only: ${recipe.reason}. Recorded in ${path}.`);
+  const again = input.previous?.kind === 'browser-only' && recipe.kind === 'browser-only' && input.previous.reason === recipe.reason;
+  if (recipe.kind === 'browser-only') (again ? input.log.debug : input.log.info)(`Fast path: portal ${input.portalName} is browser-only: ${recipe.reason}. Recorded in ${path}.`);
   else input.log.debug(`Fast path: learned ${recipe.steps.length} request(s) of this login; recipe saved to ${path}.`);
 }
 
