@@ -182,6 +182,7 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
       browser: options.browser,
       source: options.source,
       artifactsDir: options.artifactsDir,
+      stateDir: options.stateDir,
       timeoutMs: options.timeoutMs,
       trace: options.trace,
       redactor: options.redactor,

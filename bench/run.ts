@@ -8,9 +8,10 @@
  * variant. Always exits 0 when every run logged in: the target (A/B ≤ 1.0×)
  * is reported, not enforced.
  *
- * Then the API login (bench/api-login.ts): apiLogin against bare fetch, in-process.
+ * Then the API login (bench/api-login.ts): apiLogin against bare fetch, in-process;
+ * and the fast path (bench/fast-path.ts): a replayed login against the browser login.
  *
- * Usage: node dist/bench/run.js [--runs N] [--variants classic,autosubmit,sameform] [--sample-ms MS] [--code-cache on|off] [--suites browser,api,redis]
+ * Usage: node dist/bench/run.js [--runs N] [--variants classic,autosubmit,sameform] [--sample-ms MS] [--code-cache on|off] [--suites browser,api,redis,fastpath]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +25,7 @@ import { systemClock } from '../core/clock.js';
 import { DEMO_PASSWORD, DEMO_USERNAMES, demoUser, startDemoPortal } from '../demo-portal/index.js';
 import { demoLoginSetup } from '../demo-portal/login-config.js';
 import { apiBench } from './api-login.js';
+import { fastPathBench } from './fast-path.js';
 import { measureChild, type ChildSpec, type RunMeasure } from './measure.js';
 import { redisRefreshBench } from './redis-refresh.js';
 import { benchReport, type VariantRuns } from './report.js';
@@ -38,7 +40,7 @@ const PLAYWRIGHT_LOAD = join(ROOT, 'dist', 'bench', 'playwright-load.js');
 /** demo01..demo40; `demo` is left out since people try it by hand. */
 const BENCH_USERS = DEMO_USERNAMES.filter((u) => u !== 'demo');
 const MAX_RUNS = 60;
-const SUITES = ['browser', 'api', 'redis'] as const;
+const SUITES = ['browser', 'api', 'redis', 'fastpath'] as const;
 type Suite = (typeof SUITES)[number];
 
 interface Options {
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
     if (suites.includes('browser')) await browserBench(opts, portal.url, work, pool);
     if (suites.includes('api')) process.stdout.write(await apiBench(portal.url, runs, pool));
     if (suites.includes('redis')) process.stdout.write(await redisRefreshBench(Math.min(runs, 9)));
+    if (suites.includes('fastpath')) process.stdout.write(await fastPathBench({ portalUrl: portal.url, work: await mkdtemp(join(work, 'fast-path-')), cli: CLI, users: BENCH_USERS, runs, sampleMs: opts.sampleMs, pool }));
   } finally {
     await portal.close();
     await rm(work, { recursive: true, force: true });

@@ -20,7 +20,7 @@ export function launchEarly(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
   if (!BROWSER_COMMANDS.has(command)) return undefined;
   if (argv.some((a) => a === '--help' || a === '-h')) return undefined;
   if (command === 'demo' && HTTP_DEMO_VARIANTS.has(optionValue(argv, 'variant') ?? '')) return undefined;
-  if (command === 'login' && !mayNeedBrowser(resolve(cwd, optionValue(argv, 'config') ?? env.PORTAL_LOGIN_CONFIG ?? 'portal-login.yaml'))) return undefined;
+  if (command === 'login' && !mayNeedBrowserEarly(resolve(cwd, optionValue(argv, 'config') ?? env.PORTAL_LOGIN_CONFIG ?? 'portal-login.yaml'))) return undefined;
   const headed = argv.includes('--headed') || argv.includes('--headed=true');
   return { headed, ...launchInBackground({ headed, env }) };
 }
@@ -36,13 +36,16 @@ function optionValue(argv: readonly string[], name: string): string | undefined 
 }
 
 /**
- * Whether the config may name a browser portal: only browser portals have a
- * `loginUrl`. Cheap on purpose (no YAML parser yet); an unreadable file
- * starts nothing, since the command will only report it.
+ * Whether the config may name a browser portal that needs Chromium at once:
+ * only browser portals have a `loginUrl`, and a portal with `fastPath: auto`
+ * may log in over HTTP with no browser at all (it starts Chromium on its
+ * first page if its replay falls back). Cheap on purpose (no YAML parser
+ * yet); an unreadable file starts nothing, since the command will only report it.
  */
-function mayNeedBrowser(configPath: string): boolean {
+function mayNeedBrowserEarly(configPath: string): boolean {
   try {
-    return /\bloginUrl\b/.test(readFileSync(configPath, 'utf8'));
+    const text = readFileSync(configPath, 'utf8');
+    return /\bloginUrl\b/.test(text) && !/\bfastPath\b["']?\s*:\s*["']?auto\b/.test(text);
   } catch {
     return false;
   }

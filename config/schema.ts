@@ -162,6 +162,12 @@ export const browserPortalSchema = z.strictObject({
   storage: z
     .strictObject({ indexedDB: z.boolean().default(false), sessionStorage: z.boolean().default(false) })
     .default({ indexedDB: false, sessionStorage: false }),
+  /**
+   * The fast path (flows/fast-path/): `learn` records a browser login's requests into a recipe
+   * beside the sessions, `auto` also replays that recipe over plain HTTP (no browser) when it can,
+   * `off` does neither. Learning by default costs nothing the user sees and makes `auto` one word away.
+   */
+  fastPath: z.enum(['off', 'learn', 'auto']).default('learn'),
   /** Values to save with the session by name (exported as <ACCOUNT>_<NAME>), e.g. the login API's token. */
   capture: z
     .record(z.string(), captureSchema)
@@ -271,3 +277,4 @@ export type DailyCutoff = z.output<typeof dailyCutoffSchema>;
 export type CaptureSpec = z.output<typeof captureSchema>;
 export type AlertsConfig = z.output<typeof alertsSchema>;
 export type Webhook = AlertsConfig['webhooks'][number];
+export type FastPathMode = BrowserPortalConfig['fastPath'];

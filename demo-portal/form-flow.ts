@@ -10,11 +10,12 @@ import { readCookies, readForm, redirect, sendHtml, setCookie } from './http.js'
 import { boxesPages } from './pages/boxes.js';
 import { classicPages } from './pages/classic.js';
 import { csrfErrorPage, dashboardPage } from './pages/common.js';
+import { hashedPages } from './pages/hashed.js';
 import type { FormPages } from './pages/form-pages.js';
 import { plainPages } from './pages/plain.js';
 import { SESSION_TTL_SECONDS, type PortalState } from './sessions.js';
 
-export type FormVariant = 'classic' | 'boxes' | 'plain' | 'skewed';
+export type FormVariant = 'classic' | 'boxes' | 'plain' | 'skewed' | 'hashed';
 
 const PAGES: Record<FormVariant, FormPages> = {
   classic: classicPages,
@@ -22,6 +23,7 @@ const PAGES: Record<FormVariant, FormPages> = {
   plain: plainPages,
   // Skewed looks exactly like classic; only its clock differs.
   skewed: classicPages,
+  hashed: hashedPages,
 };
 
 export const SESSION_COOKIE = 'demo_session';

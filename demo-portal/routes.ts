@@ -49,7 +49,7 @@ export interface RouteContext {
 
 export type Handler = (ctx: RouteContext) => void | Promise<void>;
 
-const FORM_VARIANTS: readonly FormVariant[] = ['classic', 'boxes', 'plain', 'skewed'];
+const FORM_VARIANTS: readonly FormVariant[] = ['classic', 'boxes', 'plain', 'skewed', 'hashed'];
 
 /** The multi-screen variants, one file and one route function each (demo-portal/variants/). */
 const SCREEN_VARIANTS: ReadonlyArray<() => Array<[string, Handler]>> = [

@@ -29,7 +29,9 @@ export type DemoVariant =
   // 5paisa style: authenticator app or a code by email (variants/email.ts); stale sends an old code first, lost never sends.
   | 'email'
   | 'emailstale'
-  | 'emaillost';
+  | 'emaillost'
+  // The classic form with the password hashed by page JavaScript before sending: the fast path must find it browser-only.
+  | 'hashed';
 
 export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'classic',
@@ -58,6 +60,7 @@ export const DEMO_VARIANTS: readonly DemoVariant[] = Object.freeze([
   'email',
   'emailstale',
   'emaillost',
+  'hashed',
 ]);
 
 /**
@@ -91,6 +94,7 @@ export const CLOCK_SKEW_MS: Readonly<Record<DemoVariant, number>> = Object.freez
   email: 0,
   emailstale: 0,
   emaillost: 0,
+  hashed: 0,
 });
 
 export function isDemoVariant(value: string): value is DemoVariant {

@@ -9,7 +9,7 @@ import { artifactStem, saveFailureArtifacts } from '../session/artifacts.js';
 import { startCapture, type CaptureRun } from '../session/capture.js';
 import { sessionExpiry, type Session, type SessionCookie } from '../session/model.js';
 import { sessionCookieNames } from '../session/session-cookies.js';
-import type { Flow } from './flow.js';
+import type { Flow, FlowInput, FlowResult } from './flow.js';
 import { formLogin } from './form-login.js';
 
 /**
@@ -19,54 +19,69 @@ import { formLogin } from './form-login.js';
  */
 export const browserFlow: Flow<BrowserPortalConfig> = {
   usesBrowser: true,
-  async run(input) {
-    const { account, portal, log } = input;
-    let opened: OpenPage;
-    try {
-      opened = await input.browser.newPage();
-    } catch (thrown) {
-      if (thrown instanceof PortalLoginError) throw thrown; // Chromium did not start (BROWSER_NOT_FOUND)
-      // e.g. Chromium died after the previous account logged in; without a context only the message tells
-      // (Playwright's TargetClosedError is not exported and its `name` is plain "Error" in the client).
-      throw thrown instanceof Error && thrown.message.includes(TARGET_CLOSED) ? browserClosedError() : asPortalLoginError(thrown, input.redactor, log);
-    }
-    const { context, page } = opened;
-    // Before the first page load, so a response capture sees the login's own requests.
-    const capture = startCapture(portal.capture, context, input.redactor);
-    try {
-      if (portal.blockResources) await blockHeavyResources(context);
-      if (input.trace) await context.tracing.start({ snapshots: true, screenshots: false, sources: false });
-      // The context is new, so this is normally empty; whatever is here was not set by the login and cannot date its session.
-      const before = await context.cookies();
-      const result = await formLogin({
-        page,
-        context,
-        portal,
-        portalRef: `${input.source}: portals.${account.portalName}`,
-        username: account.account.username,
-        password: account.password,
-        codeSource: input.codes,
-        redactor: input.redactor,
-        log,
-        timeoutMs: input.timeoutMs,
-      });
-      const session = await capturedSession(page, context, account, portal, before, capture, log);
-      // Confirmed: the trace (kept only for failures) is dropped, and failing to stop it changes nothing.
-      if (input.trace) await context.tracing.stop().catch((error: unknown) => log.debug(`Trace discarded; stopping it failed: ${firstLine(error)}`));
-      return { session, skewMs: result.skewMs };
-    } catch (thrown) {
-      const error = chromiumExited(thrown, context, log) ? browserClosedError() : asPortalLoginError(thrown, input.redactor, log);
-      // Tokens the portal handed out before the failure are in the page and the trace: the redactor must know them first.
-      if (Object.keys(portal.capture).length > 0) await redactCaptured(capture, page, context);
-      const artifacts = await saveFailureArtifacts({ page, context, dir: input.artifactsDir, stem: artifactStem(account.name, new Date()), tracing: input.trace, redactor: input.redactor });
-      error.artifacts = artifacts;
-      throw error;
-    } finally {
-      // Not awaited (measured ~40 ms): the next account needs only its own context, and closing the browser ends this one anyway.
-      context.close().catch(() => undefined);
-    }
-  },
+  run: (input) => browserLogin(input),
 };
+
+/** What a caller may watch of a browser login (the fast path records it to learn a recipe). */
+export interface BrowserLoginHooks {
+  /**
+   * Called with the account's new context before the first page load; `done`
+   * runs once the session is confirmed, before the context closes. Must not
+   * throw: watching never fails a login.
+   */
+  watch?: (context: BrowserContext) => { done(session: Session): Promise<void> };
+}
+
+/** The browser flow's login, with `hooks` (browserFlow.run is this without any). */
+export async function browserLogin(input: FlowInput<BrowserPortalConfig>, hooks: BrowserLoginHooks = {}): Promise<FlowResult> {
+  const { account, portal, log } = input;
+  let opened: OpenPage;
+  try {
+    opened = await input.browser.newPage();
+  } catch (thrown) {
+    if (thrown instanceof PortalLoginError) throw thrown; // Chromium did not start (BROWSER_NOT_FOUND)
+    // e.g. Chromium died after the previous account logged in; without a context only the message tells
+    // (Playwright's TargetClosedError is not exported and its `name` is plain "Error" in the client).
+    throw thrown instanceof Error && thrown.message.includes(TARGET_CLOSED) ? browserClosedError() : asPortalLoginError(thrown, input.redactor, log);
+  }
+  const { context, page } = opened;
+  // Before the first page load, so a response capture sees the login's own requests.
+  const capture = startCapture(portal.capture, context, input.redactor);
+  const watcher = hooks.watch?.(context);
+  try {
+    if (portal.blockResources) await blockHeavyResources(context);
+    if (input.trace) await context.tracing.start({ snapshots: true, screenshots: false, sources: false });
+    // The context is new, so this is normally empty; whatever is here was not set by the login and cannot date its session.
+    const before = await context.cookies();
+    const result = await formLogin({
+      page,
+      context,
+      portal,
+      portalRef: `${input.source}: portals.${account.portalName}`,
+      username: account.account.username,
+      password: account.password,
+      codeSource: input.codes,
+      redactor: input.redactor,
+      log,
+      timeoutMs: input.timeoutMs,
+    });
+    const session = await capturedSession(page, context, account, portal, before, capture, log);
+    await watcher?.done(session);
+    // Confirmed: the trace (kept only for failures) is dropped, and failing to stop it changes nothing.
+    if (input.trace) await context.tracing.stop().catch((error: unknown) => log.debug(`Trace discarded; stopping it failed: ${firstLine(error)}`));
+    return { session, skewMs: result.skewMs };
+  } catch (thrown) {
+    const error = chromiumExited(thrown, context, log) ? browserClosedError() : asPortalLoginError(thrown, input.redactor, log);
+    // Tokens the portal handed out before the failure are in the page and the trace: the redactor must know them first.
+    if (Object.keys(portal.capture).length > 0) await redactCaptured(capture, page, context);
+    const artifacts = await saveFailureArtifacts({ page, context, dir: input.artifactsDir, stem: artifactStem(account.name, new Date()), tracing: input.trace, redactor: input.redactor });
+    error.artifacts = artifacts;
+    throw error;
+  } finally {
+    // Not awaited (measured ~40 ms): the next account needs only its own context, and closing the browser ends this one anyway.
+    context.close().catch(() => undefined);
+  }
+}
 
 /**
  * The confirmed session as data: cookies, origins, sessionStorage when the

@@ -22,6 +22,8 @@ export interface FlowInput<P extends PortalConfig = PortalConfig> {
   /** Config file name, for messages. */
   source: string;
   artifactsDir: string;
+  /** Where sessions are saved on this machine; the fast path keeps its recipes there (flows/fast-path/). */
+  stateDir: string;
   /** Per-step timeout (ms). */
   timeoutMs: number;
   trace: boolean;

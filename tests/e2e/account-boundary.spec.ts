@@ -176,7 +176,7 @@ test('Chromium killed during the first account, with a browser that can relaunch
     expect(logged).toContain('[demo32] warning: Chromium exited; started a new one for the accounts not yet logged in (once per run).');
     expect(portal.loginAttempts('demo32')).toBe(0);
     expect(portal.loginAttempts('demo33')).toBe(1);
-    expect(await readdir(stateDir)).toEqual(['demo33.json']);
+    expect(await readdir(stateDir)).toEqual(['demo33.json', 'recipes']); // recipes/: what the fast path learned (fastPath: learn by default)
   } finally {
     await browser.close();
     await rm(dir, { recursive: true, force: true });
