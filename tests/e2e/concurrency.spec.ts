@@ -3,7 +3,7 @@
  * its own, a failure stops no other account, and the exit status reports it.
  */
 import { test, expect } from '../support/fixtures.js';
-import { readdir } from 'node:fs/promises';
+import { stateEntries } from '../support/state-dir.js';
 import { runCli } from '../support/cli.js';
 
 test('--concurrency 3 over six accounts of two portals: five log in, the wrong password fails alone, exit 4', async ({ portal, demoWorkspace }) => {
@@ -19,7 +19,7 @@ test('--concurrency 3 over six accounts of two portals: five log in, the wrong p
   const result = JSON.parse(run.stdout) as { ok: boolean; accounts: Array<{ account: string; ok: boolean; error?: { code: string } }> };
   expect(result.accounts.map((a) => [a.account, a.ok, a.error?.code ?? null])).toEqual(names.map((n) => [n, n !== 'spa-demo04', n === 'spa-demo04' ? 'BAD_CREDENTIALS' : null]));
   expect(run.status).toBe(4);
-  expect((await readdir(ws.stateDir)).filter((n) => n !== 'recipes').sort()).toEqual(names.filter((n) => n !== 'spa-demo04').map((n) => `${n}.json`).sort());
+  expect(await stateEntries(ws.stateDir)).toEqual(names.filter((n) => n !== 'spa-demo04').map((n) => `${n}.json`).sort());
   for (const user of users) expect(portal.loginAttempts(user)).toBe(1);
 });
 

@@ -5,6 +5,7 @@
  * next run recovers its lock, sweeps its temp file and saves one file.
  */
 import { test, expect } from '../support/fixtures.js';
+import { stateEntries } from '../support/state-dir.js';
 import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -48,7 +49,7 @@ test('two overlapping login runs for one account: the second waits for the first
   expect(two.status, two.stderr).toBe(0);
   expect(portal.loginAttempts('demo37')).toBe(2);
   expect(one.stderr).not.toContain('waiting up to');
-  expect((await readdir(ws.stateDir)).sort()).toEqual(['demo37.json', 'demo37.json.go']); // lock released, no temp left
+  expect(await stateEntries(ws.stateDir)).toEqual(['demo37.json', 'demo37.json.go']); // lock released, no temp left
 });
 
 test('killed with SIGKILL mid-save: no state file and one complete temp; the next run takes over the stale lock, sweeps the temp and saves one file', async ({ portal, demoWorkspace }) => {
@@ -58,7 +59,7 @@ test('killed with SIGKILL mid-save: no state file and one complete temp; the nex
   const killer = join(ROOT, 'tests/support/kill-before-rename.mjs');
   const killed = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: { ...ws.env, NODE_OPTIONS: `--import=${killer}`, PORTAL_LOGIN_TEST_KILL_BEFORE_RENAME: statePath } });
   expect(killed.status, killed.stderr).toBeNull(); // killed by the hook, just before the rename
-  const left = await readdir(ws.stateDir);
+  const left = await stateEntries(ws.stateDir);
   const temps = left.filter((n) => /^\.demo38\.json\.\d+-[0-9a-f]{12}\.tmp$/.test(n));
   expect(temps).toHaveLength(1);
   expect(left.sort()).toEqual([temps[0], '.demo38.lock'].sort());
@@ -68,7 +69,7 @@ test('killed with SIGKILL mid-save: no state file and one complete temp; the nex
   const next = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
   expect(next.status, next.stderr).toBe(0);
   expect(next.stderr).toContain('Another portal-login run is logging demo38 in; waiting up to'); // the dead run's lock, until it went stale
-  expect(await readdir(ws.stateDir)).toEqual(['demo38.json']);
+  expect(await stateEntries(ws.stateDir)).toEqual(['demo38.json']);
   const saved = JSON.parse(await readFile(statePath, 'utf8')) as StateFile;
   expect(saved.portalLogin?.info).toMatchObject({ account: 'demo38', portal: 'classic' });
 });
