@@ -10,6 +10,7 @@ import type { Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
 import { browserClosedError } from '../flows/browser-flow.js';
 import { flowFor } from '../flows/kinds.js';
+import { namingEgress } from '../net/egress.js';
 import { alertFacts, sendAlerts } from './alerts.js';
 import { runLimited } from './pool.js';
 import { openSessionStore, type SessionStore } from '../session/store.js';
@@ -195,7 +196,8 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
     return { account: account.name, ok: true, statePath, expiresAt: session.info.expiresAt, durationMs: Date.now() - started, skewMs };
   } catch (thrown) {
     if (thrown instanceof PortalLoginError && RUN_FATAL.has(thrown.code)) throw thrown;
-    return { account: account.name, ok: false, error: asPortalLoginError(thrown, options.redactor, log), durationMs: Date.now() - started };
+    const error = namingEgress(asPortalLoginError(thrown, options.redactor, log), account.egress, `${options.source}: accounts.${account.name}`);
+    return { account: account.name, ok: false, error, durationMs: Date.now() - started };
   } finally {
     // An IMAP session left open would keep the process alive; a close that fails changes nothing for the login.
     await Promise.all(sources.map(async (s) => s.close?.().catch((error: unknown) => log.debug(`Closing the code source failed: ${firstLine(error)}`))));

@@ -9,6 +9,7 @@ import { artifactStem, saveFailureArtifacts } from '../session/artifacts.js';
 import { startCapture, type CaptureRun } from '../session/capture.js';
 import { sessionExpiry, type Session, type SessionCookie } from '../session/model.js';
 import { sessionCookieNames } from '../session/session-cookies.js';
+import { playwrightProxy } from '../net/egress.js';
 import type { Flow } from './flow.js';
 import { formLogin } from './form-login.js';
 
@@ -23,7 +24,8 @@ export const browserFlow: Flow<BrowserPortalConfig> = {
     const { account, portal, log } = input;
     let opened: OpenPage;
     try {
-      opened = await input.browser.newPage();
+      const proxy = playwrightProxy(account.egress);
+      opened = await input.browser.newPage(proxy ? { proxy } : {});
     } catch (thrown) {
       if (thrown instanceof PortalLoginError) throw thrown; // Chromium did not start (BROWSER_NOT_FOUND)
       // e.g. Chromium died after the previous account logged in; without a context only the message tells
