@@ -40,7 +40,7 @@ async function viaProxy(proxy: ProxyEgress, url: URL, init: HttpInit): Promise<R
     ? { method: init.method, path: url.href, headers: auth ? { ...headers, 'proxy-authorization': auth } : headers }
     : { method: init.method, path: `${url.pathname}${url.search}`, headers };
   try {
-    const socket = forward ? await connectToProxy(proxy) : await tunnelTo(proxy, url);
+    const socket = await untilAborted(forward ? connectToProxy(proxy) : tunnelTo(proxy, url), init.signal);
     const answer = await send(options, socket, init);
     if (forward && answer.statusCode === 407) throw new ProxyError('the proxy refused its user name or password (407)', 'PROXY_407');
     return await asResponse(answer);
@@ -67,6 +67,8 @@ function send(options: RequestOptions, socket: Socket, init: HttpInit): Promise<
   return new Promise((resolve, reject) => {
     // http.request over a socket made here: TLS, when there is any, was started on it already.
     const req = httpRequest({ ...options, createConnection: () => socket }, resolve);
+    // The tunnel left the socket paused (nothing read past the proxy's answer); the client's listeners are on it now.
+    req.once('socket', (s) => s.resume());
     const abort = () => req.destroy(init.signal.reason instanceof Error ? init.signal.reason : new Error('aborted'));
     init.signal.addEventListener('abort', abort, { once: true });
     req.once('close', () => init.signal.removeEventListener('abort', abort));
@@ -95,4 +97,20 @@ async function readBody(answer: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** The socket, unless the signal fires first (a proxy that never answers must not outlast --timeout); a late one is closed. */
+function untilAborted<T extends Socket>(opening: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    opening.then(
+      (socket) => {
+        signal.removeEventListener('abort', abort);
+        if (signal.aborted) socket.destroy();
+        else resolve(socket);
+      },
+      (error: unknown) => (signal.removeEventListener('abort', abort), reject(error)),
+    );
+  });
 }

@@ -100,6 +100,7 @@ function readUntil(socket: Socket, done: (buffer: Buffer) => boolean, exact?: nu
     socket.on('data', onData);
     socket.once('end', onEnd);
     socket.once('error', onError);
+    socket.resume(); // paused by the previous read: a new 'data' listener alone does not restart it
   });
 }
 
