@@ -13,6 +13,7 @@ import { flowFor } from '../flows/kinds.js';
 import { namingEgress } from '../net/egress.js';
 import { alertFacts, sendAlerts } from './alerts.js';
 import { runLimited } from './pool.js';
+import { reportingWaits, type OnProgress } from './progress.js';
 import { openSessionStore, type SessionStore } from '../session/store.js';
 import { fileStepLedger, type StepLedger } from '../totp/step-ledger.js';
 
@@ -60,6 +61,8 @@ export interface LoginOptions {
   alerts?: readonly Webhook[];
   /** Send no alert for a failed login: the caller alerts after its own retry (`schedule` retries once first). */
   deferAlerts?: boolean;
+  /** Told where each account is (waiting, logging in, waiting for a code, done, failed), e.g. for a live display. */
+  onProgress?: OnProgress;
 }
 
 export type AccountResult =
@@ -86,7 +89,9 @@ export async function loginAccounts(accounts: ResolvedAccount[], options: LoginO
     groupOf: (account: ResolvedAccount) => account.portalName,
     groupLimit: (portal: string) => accounts.find((a) => a.portalName === portal)?.portal.maxConcurrent ?? Infinity,
   };
+  for (const account of accounts) options.onProgress?.(account.name, { kind: 'waiting' });
   return runLimited(accounts, limits, async (account) => {
+    options.onProgress?.(account.name, { kind: 'logging-in' });
     const usesBrowser = flowFor(account.portal).usesBrowser;
     const crashedIn = usesBrowser ? chromium.deadAfter() : undefined;
     // Chromium is gone for good: this browser account would only fail the same way, so it is not tried.
@@ -95,6 +100,7 @@ export async function loginAccounts(accounts: ResolvedAccount[], options: LoginO
       ? { account: account.name, ok: false, error: browserClosedError({ crashedIn, account: account.name }), durationMs: 0 }
       : await loginOne(account, store, options);
     if (!result.ok && result.error.code === 'BROWSER_CLOSED' && !crashedIn) await chromium.died(account.name, generation);
+    options.onProgress?.(account.name, result.ok ? { kind: 'done', durationMs: result.durationMs, kept: result.kept === true } : { kind: 'failed', code: result.error.code, durationMs: result.durationMs });
     if (!result.ok && !options.deferAlerts) await alertFailure(account, result.error, options);
     return result;
   });
@@ -173,7 +179,8 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
   const codes = (offsetMs: number) => {
     const source = account.codeSource({ clock: offsetClock(clock, offsetMs), ledger: options.ledger ?? fileStepLedger(options.ledgerDir), redactor: options.redactor, log, env: options.env ?? process.env });
     sources.push(source);
-    return source;
+    const onProgress = options.onProgress;
+    return onProgress ? reportingWaits(source, (state) => onProgress(account.name, state)) : source;
   };
   try {
     const { session, skewMs } = await flowFor(account.portal).run({
