@@ -2,7 +2,8 @@ import type { Config, PortalConfig } from '../config/schema.js';
 import { PortalLoginError } from '../core/errors.js';
 import type { Session, SessionInfo } from '../session/model.js';
 import type { SessionStore } from '../session/store.js';
-import { judge, type JudgeOptions, type Rotation, type Verdict } from '../session/validity.js';
+import { DIRECT, type Egress } from '../net/egress.js';
+import { judge, probeVia, type JudgeOptions, type Rotation, type Verdict } from '../session/validity.js';
 import { saveRotation, writeBack } from '../session/write-back.js';
 
 /** One account's saved session as `status` and `refresh` see it; safe to print (no cookie or token value). */
@@ -28,12 +29,17 @@ export interface CheckOptions extends JudgeOptions {
 /** How long a status (or refresh) waits for another run holding an account before it skips that account's write-back, in ms. */
 export const WRITE_BACK_LOCK_WAIT_MS = 10_000;
 
-/** Every named account checked at once: one probe each, in parallel (they are independent requests). */
-export function checkAccounts(config: Config, names: readonly string[], store: SessionStore, now: () => Date): Promise<SessionCheck[]> {
+/**
+ * Every named account checked at once: one probe each, in parallel (they
+ * are independent requests), each from the account's egress (`egresses`,
+ * config/accounts.ts resolveEgresses; direct when not there).
+ */
+export function checkAccounts(config: Config, names: readonly string[], store: SessionStore, now: () => Date, egresses: ReadonlyMap<string, Egress> = new Map()): Promise<SessionCheck[]> {
   return Promise.all(
     names.map((account) => {
       const portalName = config.accounts[account]!.portal;
-      return checkSession(account, portalName, config.portals[portalName]!, { store, now, lockWaitMs: WRITE_BACK_LOCK_WAIT_MS });
+      const probe = probeVia(egresses.get(account) ?? DIRECT);
+      return checkSession(account, portalName, config.portals[portalName]!, { store, now, lockWaitMs: WRITE_BACK_LOCK_WAIT_MS, probe });
     }),
   );
 }

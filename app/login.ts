@@ -10,8 +10,10 @@ import type { Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
 import { browserClosedError } from '../flows/browser-flow.js';
 import { flowFor } from '../flows/kinds.js';
+import { namingEgress } from '../net/egress.js';
 import { alertFacts, sendAlerts } from './alerts.js';
 import { runLimited } from './pool.js';
+import { reportingWaits, type OnProgress } from './progress.js';
 import { openSessionStore, type SessionStore } from '../session/store.js';
 import { fileStepLedger, type StepLedger } from '../totp/step-ledger.js';
 
@@ -59,6 +61,8 @@ export interface LoginOptions {
   alerts?: readonly Webhook[];
   /** Send no alert for a failed login: the caller alerts after its own retry (`schedule` retries once first). */
   deferAlerts?: boolean;
+  /** Told where each account is (waiting, logging in, waiting for a code, done, failed), e.g. for a live display. */
+  onProgress?: OnProgress;
 }
 
 export type AccountResult =
@@ -85,7 +89,9 @@ export async function loginAccounts(accounts: ResolvedAccount[], options: LoginO
     groupOf: (account: ResolvedAccount) => account.portalName,
     groupLimit: (portal: string) => accounts.find((a) => a.portalName === portal)?.portal.maxConcurrent ?? Infinity,
   };
+  for (const account of accounts) options.onProgress?.(account.name, { kind: 'waiting' });
   return runLimited(accounts, limits, async (account) => {
+    options.onProgress?.(account.name, { kind: 'logging-in' });
     const usesBrowser = flowFor(account.portal).usesBrowser;
     const crashedIn = usesBrowser ? chromium.deadAfter() : undefined;
     // Chromium is gone for good: this browser account would only fail the same way, so it is not tried.
@@ -94,6 +100,7 @@ export async function loginAccounts(accounts: ResolvedAccount[], options: LoginO
       ? { account: account.name, ok: false, error: browserClosedError({ crashedIn, account: account.name }), durationMs: 0 }
       : await loginOne(account, store, options);
     if (!result.ok && result.error.code === 'BROWSER_CLOSED' && !crashedIn) await chromium.died(account.name, generation);
+    options.onProgress?.(account.name, result.ok ? { kind: 'done', durationMs: result.durationMs, kept: result.kept === true } : { kind: 'failed', code: result.error.code, durationMs: result.durationMs });
     if (!result.ok && !options.deferAlerts) await alertFailure(account, result.error, options);
     return result;
   });
@@ -172,7 +179,8 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
   const codes = (offsetMs: number) => {
     const source = account.codeSource({ clock: offsetClock(clock, offsetMs), ledger: options.ledger ?? fileStepLedger(options.ledgerDir), redactor: options.redactor, log, env: options.env ?? process.env });
     sources.push(source);
-    return source;
+    const onProgress = options.onProgress;
+    return onProgress ? reportingWaits(source, (state) => onProgress(account.name, state)) : source;
   };
   try {
     const { session, skewMs } = await flowFor(account.portal).run({
@@ -196,7 +204,8 @@ async function loginLocked(account: ResolvedAccount, store: SessionStore, option
     return { account: account.name, ok: true, statePath, expiresAt: session.info.expiresAt, durationMs: Date.now() - started, skewMs };
   } catch (thrown) {
     if (thrown instanceof PortalLoginError && RUN_FATAL.has(thrown.code)) throw thrown;
-    return { account: account.name, ok: false, error: asPortalLoginError(thrown, options.redactor, log), durationMs: Date.now() - started };
+    const error = namingEgress(asPortalLoginError(thrown, options.redactor, log), account.egress, `${options.source}: accounts.${account.name}`);
+    return { account: account.name, ok: false, error, durationMs: Date.now() - started };
   } finally {
     // An IMAP session left open would keep the process alive; a close that fails changes nothing for the login.
     await Promise.all(sources.map(async (s) => s.close?.().catch((error: unknown) => log.debug(`Closing the code source failed: ${firstLine(error)}`))));

@@ -11,6 +11,8 @@ import type { Terminal } from '../codes/prompt-source.js';
 import type { Redactor } from '../core/redact.js';
 import type { SessionStore } from '../session/store.js';
 import type { StepLedger } from '../totp/step-ledger.js';
+import { DIRECT } from '../net/egress.js';
+import { probeVia } from '../session/validity.js';
 import { checkAccounts, checkSession, WRITE_BACK_LOCK_WAIT_MS, type SessionCheck } from './check-session.js';
 import type { AccountResult } from './login.js';
 
@@ -94,9 +96,12 @@ export async function refreshEachAccount(names: readonly string[], target: Refre
 }
 
 /** Judges the named accounts (one probe each, in parallel) and picks those to log in: every one with `force`. */
-export async function planRefresh(names: readonly string[], target: RefreshTarget, settings: Pick<RefreshSettings, 'force' | 'minValidMs'>, now: () => Date): Promise<RefreshPlan> {
+export async function planRefresh(names: readonly string[], target: RefreshTarget, settings: Pick<RefreshSettings, 'force' | 'minValidMs' | 'env' | 'dotenvPath' | 'redactor'>, now: () => Date): Promise<RefreshPlan> {
   if (settings.force) return { checks: [], needed: new Map(names.map((name) => [name, '--force'])) };
-  const checks = await checkAccounts(target.config, names, target.store, now);
+  const [{ resolveEgresses }, { loadEnv }] = await Promise.all([import('../config/accounts.js'), import('../config/env.js')]);
+  // Each probe leaves from its account's proxy: an IP-bound session is valid only there.
+  const egresses = resolveEgresses(target.config, names, loadEnv({ dotenvPath: settings.dotenvPath, processEnv: settings.env }), target.source, settings.redactor);
+  const checks = await checkAccounts(target.config, names, target.store, now, egresses);
   const needed = new Map<string, string>();
   const at = now();
   for (const check of checks) {
@@ -127,7 +132,8 @@ export async function logInNeeded(names: readonly string[], target: RefreshTarge
     const accounts = resolveAccounts(config, names, env, source, settings.redactor, settings.terminal ? { terminal: settings.terminal } : {});
     const rejudge = async (account: string) => {
       const portalName = config.accounts[account]!.portal;
-      const check = await checkSession(account, portalName, config.portals[portalName]!, { store, now, lockWaitMs: WRITE_BACK_LOCK_WAIT_MS, locked: true });
+      const probe = probeVia(accounts.find((a) => a.name === account)?.egress ?? DIRECT);
+      const check = await checkSession(account, portalName, config.portals[portalName]!, { store, now, lockWaitMs: WRITE_BACK_LOCK_WAIT_MS, locked: true, probe });
       return check.verdict.valid === 'yes' && !loginNeeded(check, settings.minValidMs, now()) ? { expiresAt: check.verdict.expiresAt } : undefined;
     };
     return await loginAccounts(accounts, {

@@ -50,6 +50,8 @@ export const FAILURE_POLICY = {
   PORTAL_ERROR: 'retry',
   // Redis back in five minutes is the usual case.
   STORE_UNAVAILABLE: 'retry',
+  // The same egress gets the same answer five minutes later: someone must register the IP or fix the proxy.
+  IP_NOT_ALLOWED: 'alert',
 } as const satisfies Record<ErrorCode, 'retry' | 'alert' | 'hold'>;
 
 export interface AccountFailure {

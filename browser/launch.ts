@@ -95,8 +95,12 @@ export interface BrowserInBackground {
   booting: Promise<void>;
   /** Resolves to the started browser; rejects with the launch error when awaited. */
   browser: Promise<Browser>;
-  /** A fresh context with one page; the first was opened while the caller was still busy. */
-  newPage(): Promise<OpenPage>;
+  /**
+   * A fresh context with one page; the first was opened while the caller was
+   * still busy. `options.proxy` sends that context's traffic through a proxy
+   * (the account's egress); such a context is always a new one.
+   */
+  newPage(options?: PageOptions): Promise<OpenPage>;
   /** Closes the browser if it started; never throws; safe to call twice. */
   close(): Promise<void>;
 }
@@ -106,8 +110,14 @@ export interface OpenPage {
   page: Page;
 }
 
-async function openPage(browser: Browser): Promise<OpenPage> {
-  const context = await browser.newContext();
+/** Per-context options: the account's proxy (Playwright's own shape: server, username, password). */
+export interface PageOptions {
+  proxy?: { server: string; username?: string; password?: string };
+}
+
+async function openPage(browser: Browser, options: PageOptions = {}): Promise<OpenPage> {
+  // Chromium takes a proxy per context (Playwright also proxies loopback then, unless told to bypass it).
+  const context = await browser.newContext(options.proxy ? { proxy: options.proxy } : {});
   return { context, page: await context.newPage() };
 }
 
@@ -121,14 +131,16 @@ export function launchInBackground(options: LaunchOptions): BrowserInBackground 
   const browser = launch.then((l) => l.browser);
   browser.catch(() => undefined); // handled where awaited; not an unhandled rejection meanwhile
   // Chromium spends ~0.3 s starting a renderer for the first page: let it do that now too.
-  let spare: Promise<OpenPage> | undefined = browser.then(openPage);
+  let spare: Promise<OpenPage> | undefined = browser.then((b) => openPage(b));
   spare.catch(() => undefined);
   let closing: Promise<void> | undefined;
   return {
     booting: launch.then(() => undefined, () => undefined),
     browser,
-    newPage: () => {
-      const page = spare ?? browser.then(openPage);
+    newPage: (options = {}) => {
+      // The spare context was opened without a proxy: a proxied account gets its own, the spare waits for the next direct one.
+      if (options.proxy) return browser.then((b) => openPage(b, options));
+      const page = spare ?? browser.then((b) => openPage(b));
       spare = undefined;
       return page;
     },
@@ -168,7 +180,7 @@ export function lazyBrowser(start: () => BrowserInBackground): Pick<BrowserInBac
     get started() {
       return current !== undefined;
     },
-    newPage: () => (current ?? begin()).newPage(),
+    newPage: (options) => (current ?? begin()).newPage(options),
     async relaunch() {
       const dead = current;
       const next = begin();

@@ -16,6 +16,8 @@ export interface CliContext {
   redactor: Redactor;
   /** Chromium started before the CLI parsed its arguments (see cli/early-browser.ts). */
   earlyBrowser?: EarlyBrowser;
+  /** Set when stderr is a terminal: raw writes (no newline added) and its width, for the live progress (cli/progress.ts). */
+  errTerminal?: { write: (chunk: string) => void; columns: number };
 }
 
 export interface EarlyBrowser extends BrowserInBackground {
@@ -31,6 +33,7 @@ export function processContext(earlyBrowser?: EarlyBrowser): CliContext {
     out: (text) => process.stdout.write(text + '\n'),
     err: (text) => process.stderr.write(text + '\n'),
     redactor: new Redactor(),
+    ...(process.stderr.isTTY ? { errTerminal: { write: (chunk: string) => void process.stderr.write(chunk), columns: process.stderr.columns || 80 } } : {}),
   };
 }
 

@@ -47,9 +47,12 @@ interface CodeKind<C extends CodeConfig> {
   secrets(config: C): Record<string, string>;
   /** Checks the secrets' values and the run (fails before any portal is contacted) and returns the source's factory. */
   prepare(config: C, values: Record<string, string>, setting: CodeSetting, redactor: Redactor): CodeSourceFactory;
+  /** Talks to the run's terminal itself (a prompt): then nothing else may redraw it (cli/progress.ts stays plain). */
+  usesTerminal: boolean;
 }
 
 const totp: CodeKind<Extract<CodeConfig, { source: 'totp' }>> = {
+  usesTerminal: false,
   secrets: (config) => ({ secretEnv: config.secretEnv }),
   prepare(config, values, setting, redactor) {
     const { accountConfig, portal } = setting;
@@ -63,11 +66,13 @@ const totp: CodeKind<Extract<CodeConfig, { source: 'totp' }>> = {
 };
 
 const command: CodeKind<Extract<CodeConfig, { source: 'command' }>> = {
+  usesTerminal: false,
   secrets: () => ({}),
   prepare: (config, _values, setting) => (context) => commandCodeSource({ config, ref: refOf(setting), env: context.env, clock: context.clock }),
 };
 
 const prompt: CodeKind<Extract<CodeConfig, { source: 'prompt' }>> = {
+  usesTerminal: true,
   secrets: () => ({}),
   prepare(config, _values, setting) {
     const terminal = setting.terminal;
@@ -77,6 +82,7 @@ const prompt: CodeKind<Extract<CodeConfig, { source: 'prompt' }>> = {
 };
 
 const email: CodeKind<Extract<CodeConfig, { source: 'email' }>> = {
+  usesTerminal: false,
   secrets: (config) => ({ 'imap.passwordEnv': config.imap.passwordEnv }),
   prepare: (config, values) => ({ log, redactor }) => emailCodeSource({ config, password: values['imap.passwordEnv']!, log, redactor }),
 };
@@ -90,6 +96,11 @@ function kindOf(config: CodeConfig): CodeKind<CodeConfig> {
 /** The env vars the account's code source reads, by config key. */
 export function codeSecrets(config: CodeConfig): Record<string, string> {
   return kindOf(config).secrets(config);
+}
+
+/** See CodeKind.usesTerminal. */
+export function codeUsesTerminal(config: CodeConfig): boolean {
+  return kindOf(config).usesTerminal;
 }
 
 /** See CodeKind.prepare. */

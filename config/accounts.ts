@@ -2,6 +2,8 @@ import { codeSecrets, prepareCodeSource, secretKeyPath, type CodeSourceFactory }
 import type { Terminal } from '../codes/prompt-source.js';
 import { PortalLoginError } from '../core/errors.js';
 import type { Redactor } from '../core/redact.js';
+import type { Egress } from '../net/egress.js';
+import { accountEgress, proxyVariables } from './egress.js';
 import { portalSecretNames } from './portal-secrets.js';
 import { missingSecretsError, type Env, type MissingSecret } from './env.js';
 import type { AccountConfig, Config, PortalConfig } from './schema.js';
@@ -17,6 +19,8 @@ export interface ResolvedAccount {
   codeSource: CodeSourceFactory;
   /** The portal's own secrets by config key (an API's `appKeyEnv`), read with the account's. */
   portalSecrets: Record<string, string>;
+  /** Where its requests leave from: direct, or its proxy (browser context, API requests, session probe). */
+  egress: Egress;
 }
 
 /** Names → accounts; all accounts when `names` is empty. Unknown names fail together. */
@@ -42,31 +46,59 @@ export interface ResolveOptions {
 }
 
 /**
- * Reads every selected account's secrets from `env`: the password and
- * whatever its code source names. All missing variables are reported in one
+ * Reads every selected account's secrets from `env`: the password,
+ * whatever its code source names, and its proxy's variables. All missing variables are reported in one
  * error; every secret found is registered with the redactor. Then each code
  * source checks its secrets and the run (a bad TOTP secret, a prompt without
  * a terminal), so no portal is contacted for a login that cannot finish.
  */
 export function resolveAccounts(config: Config, names: readonly string[], env: Env, source: string, redactor: Redactor, options: ResolveOptions = {}): ResolvedAccount[] {
-  const missing: MissingSecret[] = [];
-  const read = (variable: string, where: string) => {
-    const value = env[variable];
-    if (value === undefined || value.trim() === '') missing.push({ variable, where: `${source}: ${where}` });
-    else redactor.add(value);
-    return value ?? '';
-  };
+  const { read, missing } = secretReader(env, source, redactor);
   const partial = names.map((name) => {
     const account = config.accounts[name]!;
     const password = read(account.passwordEnv, `accounts.${name}.passwordEnv`);
     const values = Object.fromEntries(Object.entries(codeSecrets(account.code)).map(([key, variable]) => [key, read(variable, secretKeyPath({ account: name, accountConfig: account }, key))]));
     const portalSecrets = Object.fromEntries(Object.entries(portalSecretNames(config.portals[account.portal]!)).map(([key, variable]) => [key, read(variable, `portals.${account.portal}.${key}`)]));
-    return { name, account, password, values, portalSecrets };
+    const proxyValues = readProxy(name, account, read);
+    return { name, account, password, values, portalSecrets, proxyValues };
   });
   if (missing.length > 0) throw missingSecretsError(missing, redactor);
-  return partial.map(({ name, account, password, values, portalSecrets }) => {
+  return partial.map(({ name, account, password, values, portalSecrets, proxyValues }) => {
     const portal = config.portals[account.portal]!;
+    const egress = accountEgress(account.proxy, proxyValues, `${source}: accounts.${name}.proxy`);
     const codeSource = prepareCodeSource(account.code, values, { account: name, accountConfig: account, portal, source, ...(options.terminal ? { terminal: options.terminal } : {}) }, redactor);
-    return { name, account, portalName: account.portal, portal, password, codeSource, portalSecrets };
+    return { name, account, portalName: account.portal, portal, password, codeSource, portalSecrets, egress };
   });
+}
+
+/**
+ * Only the accounts' egresses, for commands that probe saved sessions
+ * (status, refresh's re-judge) without logging in: the probe must leave
+ * from the login's address, or an IP-bound session fails it. The proxy's
+ * variables missing are one MISSING_SECRET, as for a login.
+ */
+export function resolveEgresses(config: Config, names: readonly string[], env: Env, source: string, redactor: Redactor): Map<string, Egress> {
+  const { read, missing } = secretReader(env, source, redactor);
+  const values = names.map((name) => ({ name, proxy: config.accounts[name]!.proxy, values: readProxy(name, config.accounts[name]!, read) }));
+  if (missing.length > 0) throw missingSecretsError(missing, redactor);
+  return new Map(values.map(({ name, proxy, values }) => [name, accountEgress(proxy, values, `${source}: accounts.${name}.proxy`)]));
+}
+
+type Read = (variable: string, where: string, secret?: boolean) => string;
+
+/** Reads variables from `env`, registering every secret with the redactor and collecting the missing ones to report at once. */
+function secretReader(env: Env, source: string, redactor: Redactor): { read: Read; missing: MissingSecret[] } {
+  const missing: MissingSecret[] = [];
+  const read: Read = (variable, where, secret = true) => {
+    const value = env[variable];
+    if (value === undefined || value.trim() === '') missing.push({ variable, where: `${source}: ${where}` });
+    else if (secret) redactor.add(value);
+    return value ?? '';
+  };
+  return { read, missing };
+}
+
+/** The proxy's values by config key. Its address is not a secret: messages name it ("via proxy http://10.0.0.5:3128"), so it is not redacted. */
+function readProxy(name: string, account: AccountConfig, read: Read): Record<string, string> {
+  return Object.fromEntries(Object.entries(proxyVariables(account.proxy)).map(([key, variable]) => [key, read(variable, `accounts.${name}.proxy.${key}`, key !== 'serverEnv')]));
 }

@@ -85,7 +85,7 @@ export const verifyRequestSchema = z.strictObject({
 });
 
 /** The error codes an API reply can end a login with; `errors` rules name one of them. */
-export const API_ERROR_CODES = ['APP_KEY_REJECTED', 'BAD_CREDENTIALS', 'INTERIM_TOKEN_REJECTED', 'CODE_REJECTED', 'RATE_LIMITED', 'ACCOUNT_LOCKED', 'PORTAL_ERROR'] as const;
+export const API_ERROR_CODES = ['APP_KEY_REJECTED', 'BAD_CREDENTIALS', 'INTERIM_TOKEN_REJECTED', 'CODE_REJECTED', 'RATE_LIMITED', 'ACCOUNT_LOCKED', 'IP_NOT_ALLOWED', 'PORTAL_ERROR'] as const;
 
 /**
  * A portal's own way of saying what went wrong, checked before the

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { addApiRequestProblems, apiFlowShape } from './api-flow-schema.js';
 import { codeSchema, type CodeConfig } from './code-schema.js';
 import { envVarName } from './env-var-name.js';
+import { proxySchema } from './proxy-schema.js';
 import { compiles, regexString } from './regex-string.js';
 import { scheduleSchema } from './schedule-schema.js';
 import { selectorProblem } from './selector-syntax.js';
@@ -208,6 +209,8 @@ export const accountSchema = z
     code: codeSchema.optional(),
     /** Per-account TOTP parameters override the portal's (and an otpauth URI overrides both). */
     totp: z.strictObject(totpFields).partial().optional(),
+    /** This account's egress: its browser context, API requests and session probe go through this proxy (config/proxy-schema.ts). */
+    proxy: proxySchema.optional(),
   })
   .superRefine((account, ctx) => {
     if (account.totpSecretEnv === undefined && account.code === undefined) {

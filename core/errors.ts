@@ -31,7 +31,8 @@ export type ErrorCode =
   | 'APP_KEY_REJECTED'
   | 'INTERIM_TOKEN_REJECTED'
   | 'PORTAL_ERROR'
-  | 'STORE_UNAVAILABLE';
+  | 'STORE_UNAVAILABLE'
+  | 'IP_NOT_ALLOWED';
 
 /** Exit status per error code; documented in the README ("Exit codes"). */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -75,6 +76,8 @@ export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
   PORTAL_ERROR: 23,
   // The shared store (Redis) is unreachable or went away: nothing is wrong with the portal or the account; run again once it is back.
   STORE_UNAVAILABLE: 24,
+  // The portal refused the address the login came from (an unregistered IP, a proxy not configured): fix the egress, not the password.
+  IP_NOT_ALLOWED: 25,
 };
 
 export const EXIT_INTERNAL_ERROR = EXIT_STATUS.INTERNAL;

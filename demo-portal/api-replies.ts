@@ -15,7 +15,8 @@ export type ApiFailure =
   | 'missing-code'
   | 'invalid-code'
   | 'expired-code'
-  | 'replayed-code';
+  | 'replayed-code'
+  | 'ip-not-allowed';
 
 export interface ApiReplySpec {
   status: number;
@@ -39,6 +40,7 @@ export const API_REPLIES: Readonly<Record<ApiFailure, ApiReplySpec>> = {
   'invalid-code': { status: 401, error: 'INVALID_OTP', message: says('Invalid verification code.') },
   'expired-code': { status: 401, error: 'OTP_EXPIRED', message: says('The verification code has expired.') },
   'replayed-code': { status: 401, error: 'OTP_ALREADY_USED', message: says('This verification code has already been used.') },
+  'ip-not-allowed': { status: 403, error: 'IP_NOT_ALLOWED', message: says('Request from an unregistered IP address.') },
 };
 
 /** Failed attempts (password or code) per username within the window after which the API answers 429. */

@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { checkCode, checkPassword, recordCodeSubmission, recordPasswordSubmission } from './auth.js';
+import { addressAllowed } from './egress.js';
 import { SESSION_COOKIE } from './form-flow.js';
 import { readBearer, sendHtml, sendJson, setCookie } from './http.js';
 import type { Handler, RouteContext } from './routes.js';
@@ -93,6 +94,7 @@ function login(api: ApiState): Handler {
     const username = header(req, 'Username');
     recordPasswordSubmission(state, username);
     if (username === API_BROKEN_USER) return sendHtml(res, 500, '<!doctype html><title>500</title><h1>Internal Server Error</h1>');
+    if (!addressAllowed(username, req)) return fail(ctx, 'ip-not-allowed');
     if (!appKeyAccepted(ctx) || throttled(api, ctx, username)) return;
     const outcome = checkPassword(state, username, header(req, 'Password'));
     if (outcome === 'locked') return fail(ctx, 'locked');
@@ -113,6 +115,7 @@ function verify(api: ApiState): Handler {
     const pending = api.lookupInterim(interim, clockMs);
     if (pending.found !== 'valid') return fail(ctx, pending.found === 'expired' ? 'expired-token' : 'invalid-token');
     const { username } = pending;
+    if (!addressAllowed(username, req)) return fail(ctx, 'ip-not-allowed');
     if (throttled(api, ctx, username)) return;
     const code = header(req, 'VerificationCode');
     if (code === '') return fail(ctx, 'missing-code');

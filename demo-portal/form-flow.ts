@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkCode, checkPassword, FAILURES, recordCodeSubmission, recordPasswordSubmission } from './auth.js';
 import { csrfMatches, ensureCsrfToken } from './csrf.js';
+import { addressAllowed, IP_REFUSED_MESSAGE } from './egress.js';
 import { readCookies, readForm, redirect, sendHtml, setCookie } from './http.js';
 import { boxesPages } from './pages/boxes.js';
 import { classicPages } from './pages/classic.js';
@@ -57,6 +58,11 @@ export async function submitLogin({ state, variant, req, res }: FormRequest): Pr
   recordPasswordSubmission(state, username.trim());
   if (!csrfMatches(req, form)) {
     sendHtml(res, 403, csrfErrorPage(paths(variant).login));
+    return;
+  }
+  // Before the password: a portal that binds the account to an IP says so whatever was typed.
+  if (!addressAllowed(username.trim(), req)) {
+    sendHtml(res, 403, pages.loginPage({ csrf: ensureCsrfToken(req, res), action: paths(variant).login, error: IP_REFUSED_MESSAGE, username }));
     return;
   }
   const outcome = checkPassword(state, username.trim(), password);

@@ -13,6 +13,7 @@ import {
   type FormVariant,
 } from './form-flow.js';
 import { apiRoutes } from './api.js';
+import { addressAllowed } from './egress.js';
 import { readBearer, redirect, sendHtml, sendJson } from './http.js';
 import { captchaPage, indexPage } from './pages/common.js';
 import { spaPage } from './pages/spa.js';
@@ -108,6 +109,8 @@ export function buildRoutes(): ReadonlyMap<string, Handler> {
       ({ state, req, res }) => {
         const username = sessionUser(state, req) ?? state.sessions.get(readBearer(req));
         if (username === undefined) sendJson(res, 401, { error: 'Not signed in.' });
+        // An IP-bound session answers only from its registered address, as the login did.
+        else if (!addressAllowed(username, req)) sendJson(res, 403, { error: 'IP_NOT_ALLOWED', message: 'Request from an unregistered IP address.' });
         else sendJson(res, 200, { username });
       },
     ],

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Secret } from 'otpauth';
+import { IP_BOUND_USERNAMES } from './egress.js';
 
 export interface DemoUser {
   username: string;
@@ -38,17 +39,17 @@ function derivedSecret(username: string): string {
 
 /** The user with that name, or undefined (the server answers unknown names like wrong passwords). */
 export function findDemoUser(username: string): DemoUser | undefined {
-  if (!DEMO_USERNAMES.includes(username)) return undefined;
+  if (!DEMO_USERNAMES.includes(username) && !IP_BOUND_USERNAMES.includes(username)) return undefined;
   const totpSecret = username === 'demo' ? DEMO_MAIN_SECRET : derivedSecret(username);
   return { username, password: DEMO_PASSWORD, totpSecret };
 }
 
-/** The demo user with that name; throws for names outside DEMO_USERNAMES. */
+/** The demo user with that name; throws for names outside DEMO_USERNAMES and IP_BOUND_USERNAMES. */
 export function demoUser(username: string): DemoUser {
   const user = findDemoUser(username);
   if (!user) {
     throw new Error(
-      `Unknown demo user "${username}". Use "demo" or one of "demo01".."demo40".`,
+      `Unknown demo user "${username}". Use "demo", one of "demo01".."demo40", or an IP-bound "static01".."static04".`,
     );
   }
   return user;

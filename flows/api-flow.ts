@@ -22,6 +22,7 @@ export const apiFlow: Flow<ApiPortalConfig> = {
       redactor,
       log,
       timeoutMs,
+      egress: account.egress,
     });
     const sessionCookies = sessionCookieNames(result.cookies, { configured: portal.session.cookies, before: [] });
     return {

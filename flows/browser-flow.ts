@@ -11,6 +11,7 @@ import { sessionExpiry, type Session, type SessionCookie } from '../session/mode
 import { sessionCookieNames } from '../session/session-cookies.js';
 import type { Flow, FlowInput, FlowResult } from './flow.js';
 import { formLogin } from './form-login.js';
+import { playwrightProxy } from '../net/egress.js';
 
 /**
  * The browser flow: a fresh context per account, the form login (screen
@@ -37,7 +38,8 @@ export async function browserLogin(input: FlowInput<BrowserPortalConfig>, hooks:
   const { account, portal, log } = input;
   let opened: OpenPage;
   try {
-    opened = await input.browser.newPage();
+    const proxy = playwrightProxy(account.egress);
+    opened = await input.browser.newPage(proxy ? { proxy } : {});
   } catch (thrown) {
     if (thrown instanceof PortalLoginError) throw thrown; // Chromium did not start (BROWSER_NOT_FOUND)
     // e.g. Chromium died after the previous account logged in; without a context only the message tells

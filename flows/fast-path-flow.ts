@@ -11,7 +11,8 @@ import type { BrowserPortalConfig } from '../config/schema.js';
 import { PortalLoginError } from '../core/errors.js';
 import { sessionExpiry, type Session } from '../session/model.js';
 import { sessionCookieNames } from '../session/session-cookies.js';
-import { judge } from '../session/validity.js';
+import { judge, probeVia } from '../session/validity.js';
+import { fetchVia } from '../net/http-fetch.js';
 import { mergeRotation } from '../session/write-back.js';
 import { browserLogin } from './browser-flow.js';
 import { learningHooks, rememberingCodes } from './fast-path/learning.js';
@@ -65,7 +66,7 @@ type Replayed = { kind: 'done'; result: FlowResult } | { kind: 'stale'; reason: 
 async function replayLogin(input: Input, recipe: ReplayRecipe): Promise<Replayed> {
   const { account, portal, log } = input;
   input.redactor.add(account.password);
-  const outcome = await replayRecipe({ recipe, username: account.account.username, password: account.password, codes: input.codes, redactor: input.redactor, log, timeoutMs: input.timeoutMs });
+  const outcome = await replayRecipe({ recipe, username: account.account.username, password: account.password, codes: input.codes, redactor: input.redactor, log, timeoutMs: input.timeoutMs, http: fetchVia(account.egress) });
   if (outcome.kind === 'stale') return outcome;
   if (outcome.kind === 'code-rejected') return { kind: 'code-rejected', reason: `the portal rejected the replayed code ("${outcome.said}")`, source: outcome.source };
   const sessionCookies = sessionCookieNames(outcome.cookies, { configured: portal.session.cookies, before: [] });
@@ -75,7 +76,7 @@ async function replayLogin(input: Input, recipe: ReplayRecipe): Promise<Replayed
     tokens: {},
     info: { account: account.name, portal: account.portalName, savedAt: new Date().toISOString(), obtainedBy: 'login', expiresAt: sessionExpiry(outcome.cookies, sessionCookies), sessionCookies },
   };
-  const verdict = await judge(session, portal, new Date(), { timeoutMs: input.timeoutMs });
+  const verdict = await judge(session, portal, new Date(), { timeoutMs: input.timeoutMs, probe: probeVia(account.egress) });
   if (verdict.valid !== 'yes') return { kind: 'stale', reason: `the replayed login did not pass the probe (${verdict.reason})` };
   if (verdict.rotation) session = mergeRotation(session, verdict.rotation, new Date());
   for (const cookie of session.cookies) input.redactor.add(cookie.value);

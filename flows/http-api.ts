@@ -14,6 +14,7 @@ import type { Logger } from '../core/log.js';
 import type { Redactor } from '../core/redact.js';
 import type { SessionCookie } from '../session/model.js';
 import { fromToughCookie } from '../session/cookie-match.js';
+import type { Egress } from '../net/egress.js';
 import { measureSkew, unbelievableSkew } from './clock-skew.js';
 import { classifyReply, replyFields, shownText, type ApiStep, type Refusal } from './http-api/classify.js';
 import { tokenAt } from './http-api/json-path.js';
@@ -36,6 +37,8 @@ export interface ApiLoginInput {
   timeoutMs: number;
   /** This machine's clock; tests inject one. Default: the system clock. */
   clock?: Clock;
+  /** Where the requests leave from (the account's proxy); default direct. */
+  egress?: Egress;
 }
 
 export interface ApiLoginResult {
@@ -54,7 +57,7 @@ export async function apiLogin(input: ApiLoginInput): Promise<ApiLoginResult> {
   redactor.add(input.password);
   redactor.add(input.appKey);
   const jar = new CookieJar();
-  const send = (step: ApiStep, values: PlacedValues) => sendRequest(portal[step], values, { jar, timeoutMs: input.timeoutMs, clock, redactor, specRef: `${input.portalRef}.${step}` } satisfies SendContext);
+  const send = (step: ApiStep, values: PlacedValues) => sendRequest(portal[step], values, { jar, timeoutMs: input.timeoutMs, clock, redactor, specRef: `${input.portalRef}.${step}`, ...(input.egress ? { egress: input.egress } : {}) } satisfies SendContext);
   const credentials = { username: input.username, password: input.password, ...(input.appKey === undefined ? {} : { appKey: input.appKey }) };
 
   const requestedAt = clock.now();

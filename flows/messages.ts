@@ -13,6 +13,7 @@ export type MessageClass =
   | 'rate-limited'
   | 'captcha'
   | 'session-conflict'
+  | 'ip-not-allowed'
   | 'unclassified';
 
 export interface ClassifiedMessage {
@@ -66,6 +67,16 @@ const LOCKED = /\b(?:locked|blocked|suspended|disabled|deactivated|frozen|locked
 
 const CAPTCHA = /\b(?:re|h)?captcha\b|\bnot a robot\b|\b(?:verify|confirm|prove) (?:that )?you(?:'re| are) (?:a )?human\b|\bare you (?:a )?(?:human|robot)\b|\bhuman verification\b|\bunusual traffic\b/;
 const RATE_LIMITED = /\btoo many\b|\brate[- ]?limit|\bthrottl|\bslow down\b|\btoo (?:frequently|fast|often|quickly)\b|\b(?:exceeded|reached) (?:the |your )?(?:maximum|max|limit|allowed)|\b(?:maximum|max|limit)\b(?: [\w-]+){0,4}? (?:exceeded|reached)\b|\b(?:quota|attempts?) (?:exceeded|reached)\b|\bip(?: address)? (?:has been |is |was )?(?:temporarily )?(?:blocked|banned)\b/;
+// The address the request came from is not on the account's list (a static-IP broker): not a throttle, not the account.
+const IP = String.raw`(?:ip|ip address|ip-address|ipv4|ipv6|source address|network address)`;
+const IP_REFUSAL = String.raw`(?:not (?:allowed|permitted|authori[sz]ed|whitelisted|white-listed|allow-?listed|registered|recogni[sz]ed|approved|mapped|linked)|not in (?:the |your )?(?:allow ?list|white ?list|list of (?:allowed|registered) (?:ips|addresses)))`;
+export const IP_NOT_ALLOWED: readonly RegExp[] = [
+  new RegExp(String.raw`\b${IP}\b(?: [\w'.:-]+){0,3}? (?:is |was |has been |are )?${IP_REFUSAL}\b`),
+  new RegExp(String.raw`\b(?:unregistered|unauthori[sz]ed|unrecogni[sz]ed|untrusted|disallowed|unapproved|unknown|invalid|non-whitelisted|non-registered|not whitelisted|not registered) (?:source |client |static |public |request )?${IP}\b`),
+  new RegExp(String.raw`\b(?:access|login|log-?in|sign-?in|request|requests|connection|connections|trading|api access)\b(?: (?:is|are|has been|was))? (?:denied|not allowed|not permitted|forbidden|refused|restricted|rejected) (?:from|for) (?:this|your|the|an?|that|current|unknown|client) (?:[\w-]+ )?${IP}\b`),
+  new RegExp(String.raw`\b${IP} (?:restriction|restricted|whitelist(?:ing)? (?:check )?failed|mismatch|check failed|validation failed|not whitelisted)\b`),
+];
+
 const SESSION_CONFLICT: readonly RegExp[] = [
   /\b(?:logged|signed) ?in (?:elsewhere|(?:on|from|in|at|with) (?:another|a different|other|some other|a second|a new) (?:device|browser|location|computer|machine|tab|window|place|system|ip))\b/,
   /\b(?:active|existing|open|concurrent|simultaneous|parallel|another) (?:login |user |web )?sessions?\b(?: [\w']+){0,5}? (?:another|other|different|elsewhere)\b/,
@@ -110,13 +121,15 @@ const anyOf = (patterns: readonly RegExp[], text: string) => patterns.some((p) =
 const rejects = (text: string) => anyOf(CODE_REJECTED, text) || anyOf(BAD_CREDENTIALS, text);
 
 /**
- * First match wins, so the order says what is worse: a lock, then a captcha,
+ * First match wins, so the order says what is worse: a refused IP, a lock, then a captcha,
  * then a count of attempts left, then a throttle, then a bare lock warning.
  * A request to wait beats a plain rejection, because retrying then only burns
  * attempts; but "try again later" alone is also what a broken server says, so
  * only a wait with a duration is a throttle by itself.
  */
 const RULES: ReadonlyArray<[MessageClass, (facts: Facts) => boolean]> = [
+  // First: from the wrong address nothing else the portal says can be acted on, and retrying from it changes nothing.
+  ['ip-not-allowed', (f) => anyOf(IP_NOT_ALLOWED, f.text)],
   ['locked', (f) => f.attemptsLeft === 0 || f.saysLocked],
   ['captcha', (f) => CAPTCHA.test(f.text)],
   ['attempts-running-out', (f) => f.attemptsLeft !== undefined],
@@ -187,6 +200,7 @@ const ERROR_CODES: Readonly<Record<MessageClass, (stage: Stage) => ErrorCode | u
   'rate-limited': () => 'RATE_LIMITED',
   captcha: () => 'CAPTCHA',
   'session-conflict': () => undefined,
+  'ip-not-allowed': () => 'IP_NOT_ALLOWED',
   unclassified: () => undefined,
 };
 

@@ -6,6 +6,9 @@
  * never reaches the portal.
  */
 import type { PortalConfig } from '../config/schema.js';
+import { DIRECT, type Egress } from '../net/egress.js';
+import { fetchVia } from '../net/http-fetch.js';
+import { ProxyError } from '../net/tunnel.js';
 import { cookieHeader, liveCookies } from './cookie-match.js';
 import { lastCutoff, nextCutoff } from './daily-cutoff.js';
 import type { Session } from './model.js';
@@ -55,14 +58,21 @@ export type Probe = (request: ProbeRequest) => Promise<ProbeResponse>;
 export const PROBE_TIMEOUT_MS = 10_000;
 
 /**
- * node's fetch, redirects not followed: a logged-out portal answers its
- * probe with a redirect to the login page, and following it would end on a
- * 200 that says nothing about the session.
+ * One GET from the account's egress (its proxy, when it has one: a session
+ * bound to the login's IP answers only there), redirects not followed: a
+ * logged-out portal answers its probe with a redirect to the login page,
+ * and following it would end on a 200 that says nothing about the session.
  */
-export const httpProbe: Probe = async ({ url, headers, timeoutMs }) => {
-  const response = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-  return { status: response.status, body: () => response.text(), setCookies: response.headers.getSetCookie() };
-};
+export function probeVia(egress: Egress): Probe {
+  const send = fetchVia(egress);
+  return async ({ url, headers, timeoutMs }) => {
+    const response = await send(url, { method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: response.status, body: () => response.text(), setCookies: response.headers.getSetCookie() };
+  };
+}
+
+/** The probe of an account without a proxy. */
+export const httpProbe: Probe = probeVia(DIRECT);
 
 export interface JudgeOptions {
   probe?: Probe;
@@ -131,5 +141,6 @@ function probeHeaders(session: Session, url: URL, now: Date): Record<string, str
 function networkReason(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
   const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+  if (cause instanceof ProxyError) return cause.message;
   return cause?.code ?? (error instanceof Error ? error.message : String(error));
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { checkAccounts, type SessionCheck } from '../../app/check-session.js';
-import { selectAccounts } from '../../config/accounts.js';
+import { resolveEgresses, selectAccounts } from '../../config/accounts.js';
 import { loadConfigFile } from '../../config/load.js';
 import { inShard, type Shard } from '../../app/shard.js';
 import { loadEnv } from '../../config/env.js';
@@ -26,9 +26,11 @@ export async function statusCommand(args: StatusArgs, ctx: CliContext, now: () =
   const { config, source } = await loadConfigFile(resolve(ctx.cwd, args.config));
   const names = inShard(selectAccounts(config, args.accounts, source), args.shard);
   const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
+  // Only the proxies' variables: status reads no password, but a session bound to a proxy's IP must be probed from it.
+  const egresses = resolveEgresses(config, names, env, source, ctx.redactor);
   const stateDir = args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir;
   const stores = await openStores({ store: config.store, stateDir, ledgerDir: ledgerDir(ctx.env), env, redactor: ctx.redactor, source });
-  const checks = await checkAccounts(config, names, stores.sessions, now).finally(() => stores.close());
+  const checks = await checkAccounts(config, names, stores.sessions, now, egresses).finally(() => stores.close());
   ctx.out(args.json ? JSON.stringify({ accounts: checks.map(checkAsJson) }, null, 2) : statusTable(checks));
   return 0;
 }

@@ -5,6 +5,7 @@
  * must be the one the browser got; a refusal of the password or the code
  * ends the login as in the browser, any other difference is a stale recipe.
  */
+import type { HttpFetch } from '../../net/http-fetch.js';
 import { CookieJar } from 'tough-cookie';
 import type { CodeSource, IssuedCode } from '../../codes/code-source.js';
 import type { Logger } from '../../core/log.js';
@@ -27,6 +28,8 @@ export interface ReplayInput {
   log: Logger;
   /** Per request, answer included (ms). */
   timeoutMs: number;
+  /** Sends from the account's egress (its proxy, or direct). */
+  http: HttpFetch;
 }
 
 export type ReplayOutcome =
@@ -58,7 +61,7 @@ export async function replayRecipe(input: ReplayInput): Promise<ReplayOutcome> {
       }
       if (step.carries.includes('password')) requestedAt = Date.now();
       const sentAt = Date.now();
-      const answer = await send(step, answers[index - 1], context, input.timeoutMs);
+      const answer = await send(step, answers[index - 1], context, input.timeoutMs, input.http);
       if (index === 0) skewMs = portalSkew(answer, sentAt);
       answers.push(answer);
       const mismatch = differs(step, answer);
@@ -81,7 +84,7 @@ export async function replayRecipe(input: ReplayInput): Promise<ReplayOutcome> {
 }
 
 /** One step on the wire, redirects not followed (each hop the browser took is a step of its own). */
-async function send(step: RecipeStep, previous: ReplayedAnswer | undefined, context: ValueContext, timeoutMs: number): Promise<ReplayedAnswer> {
+async function send(step: RecipeStep, previous: ReplayedAnswer | undefined, context: ValueContext, timeoutMs: number, http: HttpFetch): Promise<ReplayedAnswer> {
   const url = await stepUrl(step, previous, context);
   const headers = new Headers();
   for (const { name, value } of step.headers) headers.set(name, await fill(value, context));
@@ -90,7 +93,7 @@ async function send(step: RecipeStep, previous: ReplayedAnswer | undefined, cont
   const body = await bodyOf(step, context);
   let response: Response;
   try {
-    response = await fetch(url, { method: step.method, headers, ...(body === undefined ? {} : { body }), redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    response = await http(url, { method: step.method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const cause = error instanceof Error ? ((error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.name) : String(error);
     throw new StaleRecipe(`${step.method} ${shownUrl(url.href)} could not be sent (${cause})`);

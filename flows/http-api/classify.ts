@@ -8,7 +8,7 @@
  */
 import type { ApiErrorRule } from '../../config/api-flow-schema.js';
 import type { ErrorCode } from '../../core/errors.js';
-import { classifyMessage, errorCodeFor, isPlainCodeRejection, rateLimitFromStatus } from '../messages.js';
+import { classifyMessage, errorCodeFor, IP_NOT_ALLOWED, isPlainCodeRejection, rateLimitFromStatus } from '../messages.js';
 
 export type ApiStep = 'login' | 'verify';
 
@@ -43,8 +43,10 @@ const INTERIM_TOKEN: readonly RegExp[] = [
   /\b(?:session|login|sign ?in|request) (?:has |is |was )?(?:expired|timed out)\b|\bauthorization (?:header )?(?:is )?(?:missing|required|invalid)\b|\bmissing (?:the )?(?:authorization|bearer)\b/,
 ];
 
-/** Phrasings of the API login's own two failures, which the browser table has no words for. */
+/** Phrasings of the API login's own failures, which the browser table has no words for (or would read as another). */
 const API_PHRASES: ReadonlyArray<{ code: ErrorCode; steps: readonly ApiStep[]; matches: (text: string) => boolean }> = [
+  // Before the app key: "API_KEY_NOT_ALLOWED_FROM_UNREGISTERED_IP" is about the address, and a new key would not help.
+  { code: 'IP_NOT_ALLOWED', steps: ['login', 'verify'], matches: (t) => IP_NOT_ALLOWED.some((p) => p.test(t)) },
   { code: 'APP_KEY_REJECTED', steps: ['login', 'verify'], matches: (t) => APP_KEY.test(t) },
   { code: 'INTERIM_TOKEN_REJECTED', steps: ['verify'], matches: (t) => INTERIM_TOKEN.some((p) => p.test(t)) },
 ];

@@ -4,6 +4,7 @@
  */
 import { PortalLoginError, type ErrorCode } from '../../core/errors.js';
 import type { Redactor } from '../../core/redact.js';
+import { IP_NOT_ALLOWED_HINT } from '../../net/egress.js';
 import { rateLimitHint } from '../messages.js';
 import type { ApiStep, Refusal } from './classify.js';
 
@@ -40,6 +41,7 @@ const HINTS: Partial<Record<ErrorCode, HintFor>> = {
       ? `Two codes were refused, the second a new one. ${c.codeHint ?? DEFAULT_CODE_HINT}`
       : `portal-login did not retry: the portal's answer says more than "wrong code" (attempts running out, a wait). ${c.codeHint ?? DEFAULT_CODE_HINT}`,
   RATE_LIMITED: (r) => rateLimitHint(r.retryAfterSeconds === undefined ? { kind: 'rate-limited' } : { kind: 'rate-limited', retryAfterSeconds: r.retryAfterSeconds }),
+  IP_NOT_ALLOWED: () => IP_NOT_ALLOWED_HINT,
   ACCOUNT_LOCKED: () => 'Unlock the account on the portal (or through its support) before the next run; portal-login did not retry.',
   PORTAL_ERROR: (r, c) =>
     c.status >= 500

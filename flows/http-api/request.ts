@@ -8,6 +8,9 @@ import { placementsOf, type LoginRequestSpec, type Placement, type PlacedValue, 
 import type { Clock } from '../../core/clock.js';
 import { PortalLoginError, type ErrorCode } from '../../core/errors.js';
 import type { Redactor } from '../../core/redact.js';
+import { describeEgress, DIRECT, type Egress } from '../../net/egress.js';
+import { fetchVia } from '../../net/http-fetch.js';
+import { ProxyError } from '../../net/tunnel.js';
 import { writePath } from './json-path.js';
 
 export type RequestSpec = LoginRequestSpec | VerifyRequestSpec;
@@ -33,6 +36,8 @@ export interface SendContext {
   redactor: Redactor;
   /** "config.yaml: portals.broker.login", for messages. */
   specRef: string;
+  /** Where the request leaves from (the account's proxy); default direct. */
+  egress?: Egress;
 }
 
 /** What a value is called in messages, and the error when it cannot go into a header. */
@@ -59,7 +64,7 @@ export async function sendRequest(spec: RequestSpec, values: PlacedValues, conte
   const sentAt = context.clock.now();
   try {
     // Redirects are not followed: they would carry the password headers to an address nobody configured.
-    const response = await fetch(url, { ...init, redirect: 'manual', signal });
+    const response = await fetchVia(context.egress ?? DIRECT)(url, { ...init, signal });
     const receivedAt = context.clock.now();
     for (const header of response.headers.getSetCookie()) {
       // ignoreError: a cookie this URL may not set (another domain) is dropped, as a browser drops it.
@@ -158,9 +163,13 @@ function networkError(error: unknown, spec: RequestSpec, context: SendContext): 
     });
   }
   const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
-  const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return new PortalLoginError('PORTAL_ERROR', `Could not reach ${where}: ${reason}.`, {
-    hint: `Check ${context.specRef}.url and that the portal is reachable from this machine (DNS, proxy, firewall).`,
+  const reason = cause instanceof ProxyError ? cause.message : (cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)));
+  const egress = context.egress ?? DIRECT;
+  const via = egress.kind === 'proxy' ? ` ${describeEgress(egress)}` : '';
+  return new PortalLoginError('PORTAL_ERROR', `Could not reach ${where}${via}: ${reason}.`, {
+    hint: egress.kind === 'proxy'
+      ? 'Check that the account\'s proxy is up and reachable from this machine, and its proxy.usernameEnv / passwordEnv; then that the portal is reachable from the proxy.'
+      : `Check ${context.specRef}.url and that the portal is reachable from this machine (DNS, proxy, firewall).`,
     cause: error,
   });
 }

@@ -42,6 +42,11 @@ const TABLE: ReadonlyArray<[ApiStep, number, unknown, ErrorCode | undefined, boo
   ['login', 423, { error: 'ACCOUNT_LOCKED' }, 'ACCOUNT_LOCKED', false],
   ['login', 403, { message: 'Your account has been locked' }, 'ACCOUNT_LOCKED', false],
   ['login', 423, {}, 'ACCOUNT_LOCKED', false],
+  ['login', 403, { error: 'IP_NOT_ALLOWED', message: 'Request from an unregistered IP address.' }, 'IP_NOT_ALLOWED', false], // our demo
+  ['login', 401, { errorCode: 'IP_NOT_WHITELISTED' }, 'IP_NOT_ALLOWED', false],
+  ['verify', 403, { message: 'Request from unauthorised IP' }, 'IP_NOT_ALLOWED', false],
+  ['login', 401, { error: 'API_KEY_NOT_ALLOWED_FROM_UNREGISTERED_IP' }, 'IP_NOT_ALLOWED', false], // the address, not the key
+  ['login', 403, 'Access denied from this IP', 'IP_NOT_ALLOWED', false],
   ['login', 500, { error: 'INVALID_CREDENTIALS' }, 'PORTAL_ERROR', false], // a 5xx is the portal's failure, whatever its body
   ['verify', 503, '<html>Service Unavailable</html>', 'PORTAL_ERROR', false],
   ['login', 302, '', 'PORTAL_ERROR', false],

@@ -85,7 +85,7 @@ test('every mistake at once, each at its path, no value echoed', () => {
     'verify.tokens.auth-token: token names may use letters, digits and _ (they become env var names: <ACCOUNT>_<NAME>)',
     'errors.0: say which replies this rule is for: set status, match (a regular expression on the body), or both',
     'errors.1.match: must be a valid (JavaScript) regular expression, e.g. "/api/verify$"; escape ( [ ? + with a backslash',
-    'errors.1.code: must be one of APP_KEY_REJECTED, BAD_CREDENTIALS, INTERIM_TOKEN_REJECTED, CODE_REJECTED, RATE_LIMITED, ACCOUNT_LOCKED, PORTAL_ERROR',
+    'errors.1.code: must be one of APP_KEY_REJECTED, BAD_CREDENTIALS, INTERIM_TOKEN_REJECTED, CODE_REJECTED, RATE_LIMITED, ACCOUNT_LOCKED, IP_NOT_ALLOWED, PORTAL_ERROR',
     'login: a request body is JSON or a form, not both: put every body value under json, or every one under form',
     'verify.method: a GET request has no body: use POST, or send the values as header or query',
   ]);

@@ -130,6 +130,18 @@ const PHRASINGS: Array<[text: string, kind: MessageClass, extra?: Extra]> = [
   ['Another session is active for this user. Log out of it to continue.', 'session-conflict'],
   ['Concurrent logins are not allowed.', 'session-conflict'],
   ['Your session was ended because you signed in from another browser.', 'session-conflict'],
+  // ip not allowed: the address the login came from is not the one registered for the account
+  ['IP not allowed', 'ip-not-allowed'],
+  ['Request from an unregistered IP address.', 'ip-not-allowed'], // our demo's login API
+  ['Access denied: requests from this IP address are not allowed for this account.', 'ip-not-allowed'], // our demo's login page
+  ['Access denied from this IP', 'ip-not-allowed'],
+  ['Request from unauthorised IP', 'ip-not-allowed'],
+  ['Your IP 203.0.113.7 is not whitelisted for API access.', 'ip-not-allowed'],
+  ['Login is not permitted from this IP address. Please register your static IP.', 'ip-not-allowed'],
+  ['The IP address is not registered for this client.', 'ip-not-allowed'],
+  ['Invalid source IP', 'ip-not-allowed'],
+  ['IP whitelist check failed', 'ip-not-allowed'],
+  ['Your IP address is not in the allowlist. Too many requests from unknown addresses are blocked.', 'ip-not-allowed'], // wins over the throttle words
   // unclassified: the caller decides by stage
   ['Something went wrong. Please try again later.', 'unclassified'],
   ['Invalid CSRF token', 'unclassified'], // our demo's form-expiry page
@@ -140,6 +152,8 @@ const PHRASINGS: Array<[text: string, kind: MessageClass, extra?: Extra]> = [
   ['Service temporarily unavailable', 'unclassified'],
   ['Codes are valid for 30 seconds.', 'unclassified'],
   ['Wait 10 seconds for the next code.', 'unclassified'],
+  ['Please log in again from the registered device.', 'unclassified'], // a device, not an address
+  ['Zip code is not valid', 'unclassified'], // zip is not ip
   ['', 'unclassified'],
 ];
 
@@ -154,7 +168,7 @@ test.describe('classifyMessage', () => {
     const counts = new Map<MessageClass, number>();
     for (const [, kind] of PHRASINGS) counts.set(kind, (counts.get(kind) ?? 0) + 1);
     expect(PHRASINGS.length).toBeGreaterThanOrEqual(70);
-    for (const kind of ['bad-credentials', 'code-rejected', 'locked', 'attempts-running-out', 'rate-limited', 'captcha', 'session-conflict', 'unclassified'] satisfies MessageClass[]) {
+    for (const kind of ['bad-credentials', 'code-rejected', 'locked', 'attempts-running-out', 'rate-limited', 'captcha', 'session-conflict', 'ip-not-allowed', 'unclassified'] satisfies MessageClass[]) {
       expect(counts.get(kind) ?? 0, kind).toBeGreaterThanOrEqual(5);
     }
   });
@@ -169,6 +183,7 @@ test('errorCodeFor: what a run ends with, per class and stage', () => {
     ['rate-limited', 'RATE_LIMITED', 'RATE_LIMITED'],
     ['captcha', 'CAPTCHA', 'CAPTCHA'],
     ['session-conflict', undefined, undefined],
+    ['ip-not-allowed', 'IP_NOT_ALLOWED', 'IP_NOT_ALLOWED'],
     ['unclassified', undefined, undefined],
   ];
   for (const [kind, credentials, code] of rows) {
