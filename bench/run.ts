@@ -9,9 +9,10 @@
  * is reported, not enforced.
  *
  * Then the API login (bench/api-login.ts): apiLogin against bare fetch, in-process;
- * and the fast path (bench/fast-path.ts): a replayed login against the browser login.
+ * and the fast path (bench/fast-path.ts): a replayed login against the browser login;
+ * codes served by `portal-login serve` against a bare node:http baseline (bench/service-load.ts).
  *
- * Usage: node dist/bench/run.js [--runs N] [--variants classic,autosubmit,sameform] [--sample-ms MS] [--code-cache on|off] [--suites browser,api,redis,fastpath]
+ * Usage: node dist/bench/run.js [--runs N] [--variants classic,autosubmit,sameform] [--sample-ms MS] [--code-cache on|off] [--suites browser,api,redis,fastpath,service]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -28,6 +29,7 @@ import { apiBench } from './api-login.js';
 import { fastPathBench } from './fast-path.js';
 import { measureChild, type ChildSpec, type RunMeasure } from './measure.js';
 import { redisRefreshBench } from './redis-refresh.js';
+import { serviceLoadBench } from './service-load.js';
 import { benchReport, type VariantRuns } from './report.js';
 import { ratio, summarize } from './stats.js';
 import { userPool, type UserPool } from './users.js';
@@ -40,7 +42,7 @@ const PLAYWRIGHT_LOAD = join(ROOT, 'dist', 'bench', 'playwright-load.js');
 /** demo01..demo40; `demo` is left out since people try it by hand. */
 const BENCH_USERS = DEMO_USERNAMES.filter((u) => u !== 'demo');
 const MAX_RUNS = 60;
-const SUITES = ['browser', 'api', 'redis', 'fastpath'] as const;
+const SUITES = ['browser', 'api', 'redis', 'fastpath', 'service'] as const;
 type Suite = (typeof SUITES)[number];
 
 interface Options {
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
     if (suites.includes('api')) process.stdout.write(await apiBench(portal.url, runs, pool));
     if (suites.includes('redis')) process.stdout.write(await redisRefreshBench(Math.min(runs, 9)));
     if (suites.includes('fastpath')) process.stdout.write(await fastPathBench({ portalUrl: portal.url, work: await mkdtemp(join(work, 'fast-path-')), cli: CLI, users: BENCH_USERS, runs, sampleMs: opts.sampleMs, pool }));
+    if (suites.includes('service')) process.stdout.write(await serviceLoadBench({ rounds: Math.min(runs, 5), seconds: 5, clients: 50 }));
   } finally {
     await portal.close();
     await rm(work, { recursive: true, force: true });

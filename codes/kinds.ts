@@ -10,6 +10,7 @@ import { commandCodeSource } from './command-source.js';
 import { emailCodeSource } from './email-source.js';
 import { promptCodeSource, promptNeedsTerminal, type Terminal } from './prompt-source.js';
 import { totpCodeSource } from './totp-source.js';
+import { vaultCodeSource } from './vault-source.js';
 
 /**
  * Code-source kinds: config branch → source. Each kind names the secrets it
@@ -87,7 +88,19 @@ const email: CodeKind<Extract<CodeConfig, { source: 'email' }>> = {
   prepare: (config, values) => ({ log, redactor }) => emailCodeSource({ config, password: values['imap.passwordEnv']!, log, redactor }),
 };
 
-const CODE_KINDS: { [K in CodeSourceKind]: CodeKind<Extract<CodeConfig, { source: K }>> } = { totp, email, command, prompt };
+const vault: CodeKind<Extract<CodeConfig, { source: 'vault' }>> = {
+  usesTerminal: false,
+  secrets: (config) => ({ tokenEnv: config.tokenEnv }),
+  prepare(config, values, setting, redactor) {
+    const token = values.tokenEnv!;
+    redactor.add(token);
+    // The portal's TOTP rules: Vault's code reply has no window, so the period is the portal's (it must be the key's).
+    const { period, minSecondsLeft } = setting.portal.totp;
+    return ({ clock, ledger, redactor: runRedactor }) => vaultCodeSource({ config, token, ref: refOf(setting), clock, ledger, redactor: runRedactor, periodSeconds: period, minSecondsLeft });
+  },
+};
+
+const CODE_KINDS: { [K in CodeSourceKind]: CodeKind<Extract<CodeConfig, { source: K }>> } = { totp, email, vault, command, prompt };
 
 function kindOf(config: CodeConfig): CodeKind<CodeConfig> {
   return CODE_KINDS[config.source] as CodeKind<CodeConfig>;

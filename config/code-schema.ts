@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { emailCodeSchema } from './email-code-schema.js';
 import { envVarName } from './env-var-name.js';
 import { regexString } from './regex-string.js';
+import { vaultCodeSchema } from './vault-code-schema.js';
 
 /**
  * Where an account's second-factor code comes from: one branch per code
@@ -43,9 +44,9 @@ export const promptCodeSchema = z.strictObject({
   method: method.default('totp'),
 });
 
-export const codeSchema = z.discriminatedUnion('source', [totpCodeSchema, emailCodeSchema, commandCodeSchema, promptCodeSchema], {
+export const codeSchema = z.discriminatedUnion('source', [totpCodeSchema, emailCodeSchema, vaultCodeSchema, commandCodeSchema, promptCodeSchema], {
   error: (issue) =>
-    issue.code === 'invalid_union' ? 'source must be one of totp, email, command, prompt (and the keys that kind takes; see the README, "Code sources")' : undefined,
+    issue.code === 'invalid_union' ? 'source must be one of totp, email, vault, command, prompt (and the keys that kind takes; see the README, "Code sources")' : undefined,
 });
 
 export type CodeConfig = z.output<typeof codeSchema>;

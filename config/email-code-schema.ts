@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { codePatternProblem } from '../codes/code-pattern.js';
 import { parseSubjectFilter } from '../codes/email-filter.js';
 import { envVarName } from './env-var-name.js';
+import { isLoopbackHost } from './loopback.js';
 
 /**
  * `code: { source: email, … }`: read the one-time code from a mailbox over
@@ -10,11 +11,6 @@ import { envVarName } from './env-var-name.js';
 
 /** IMAP's standard ports: 993 for implicit TLS, 143 for STARTTLS and cleartext. */
 const DEFAULT_PORT = { tls: 993, starttls: 143, plain: 143 } as const;
-
-function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
-}
 
 const imapSchema = z
   .strictObject({
@@ -26,7 +22,7 @@ const imapSchema = z
     passwordEnv: envVarName,
   })
   .superRefine((imap, ctx) => {
-    if (imap.security === 'plain' && !isLoopback(imap.host)) {
+    if (imap.security === 'plain' && !isLoopbackHost(imap.host)) {
       ctx.addIssue({
         code: 'custom',
         path: ['security'],

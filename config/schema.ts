@@ -214,7 +214,7 @@ export const accountSchema = z
   })
   .superRefine((account, ctx) => {
     if (account.totpSecretEnv === undefined && account.code === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'say where the code comes from: totpSecretEnv: NAME_OF_THE_ENV_VAR (a TOTP secret), or code: { source: totp | command | prompt, … } (see the README, "Code sources")' });
+      ctx.addIssue({ code: 'custom', message: 'say where the code comes from: totpSecretEnv: NAME_OF_THE_ENV_VAR (a TOTP secret), or code: { source: totp | email | vault | command | prompt, … } (see the README, "Code sources")' });
     }
     if (account.totpSecretEnv !== undefined && account.code !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['totpSecretEnv'], message: 'give either totpSecretEnv or code, not both (totpSecretEnv is the short form of code: { source: totp, secretEnv: … })' });

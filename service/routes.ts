@@ -5,6 +5,7 @@
 export type Operation = 'key.write' | 'key.read' | 'key.list' | 'key.delete' | 'code.read';
 
 export type Route =
+  | { kind: 'page' }
   | { kind: 'operation'; operation: Operation; name: string | null; query: URLSearchParams }
   | { kind: 'no-route'; status: 404 | 405; message: string; name: string | null };
 
@@ -22,6 +23,8 @@ const KEY_METHODS: Readonly<Record<string, Operation>> = { GET: 'key.read', POST
 export function matchRoute(method: string, rawUrl: string): Route {
   const [path = '', search = ''] = rawUrl.split('?', 2);
   const query = new URLSearchParams(search);
+  // The team page (service/web-page.ts); any query is ignored, a token never belongs in one.
+  if (path === '/' && (method === 'GET' || method === 'HEAD')) return { kind: 'page' };
   const parts = path.split('/');
   // ['', 'v1', 'totp', 'keys' | 'code', name?]
   if (parts.length < 4 || parts.length > 5 || parts[0] !== '' || parts[1] !== 'v1' || parts[2] !== 'totp') return noHandler(path, null);

@@ -11,6 +11,7 @@ import { assertListenAllowed, serviceUrl } from './listen-policy.js';
 import { tokenBucket, type RateLimit } from './rate-limit.js';
 import { matchRoute } from './routes.js';
 import { fileStepStore } from './step-store.js';
+import { sendPage } from './web-page.js';
 import { findToken } from './tokens.js';
 import type { VaultFile } from './vault-file.js';
 import { isValidName } from './vault-model.js';
@@ -54,6 +55,12 @@ export async function startTeamService(options: ServiceOptions): Promise<Running
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const route = matchRoute(req.method ?? 'GET', req.url ?? '/');
+    if (route.kind === 'page') {
+      // No token needed: the page holds no secret, and every API call it makes is checked.
+      audit.write({ time: new Date(deps.now()).toISOString(), token: null, entry: null, action: 'page', status: 200 });
+      sendPage(res, req.method === 'HEAD');
+      return;
+    }
     const action = route.kind === 'operation' ? route.operation : 'no-route';
     let tokenId: string | null = null;
     let reply: Reply;

@@ -162,7 +162,7 @@ test('code sources: each kind has its own keys; totpSecretEnv is the short form;
   expect(error.code).toBe('CONFIG_INVALID');
   expect(error.message).toContain('accounts.none: say where the code comes from: totpSecretEnv');
   expect(error.message).toContain('accounts.both.totpSecretEnv: give either totpSecretEnv or code, not both');
-  expect(error.message).toContain('accounts.unknown.code.source: source must be one of totp, email, command, prompt');
+  expect(error.message).toContain('accounts.unknown.code.source: source must be one of totp, email, vault, command, prompt');
   expect(error.message).toMatch(/accounts\.extra\.code: .*secretEnv/);
   expect(error.message).toContain('accounts.totpOnCommand.totp: totp: parameters apply to TOTP codes only');
   expect(error.message).toContain('accounts.pasted.code.secretEnv: must be the NAME of the environment variable');
