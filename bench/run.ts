@@ -35,7 +35,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'bin', 'portal-login.js');
 const HAND_WRITTEN = join(ROOT, 'dist', 'bench', 'hand-written.js');
 const PLAYWRIGHT_LOAD = join(ROOT, 'dist', 'bench', 'playwright-load.js');
-/** demo01..demo40; `demo` is left out since people try it by hand. */
+/** demo01..demo60; `demo` is left out since people try it by hand. */
 const BENCH_USERS = DEMO_USERNAMES.filter((u) => u !== 'demo');
 const MAX_RUNS = 60;
 const SUITES = ['browser', 'api', 'redis'] as const;

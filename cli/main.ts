@@ -63,7 +63,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
         y.options({
           ...browserOptions,
           variant: { choices: LOGIN_VARIANTS, default: 'classic' as const, describe: 'Which demo portal style to log into' },
-          user: { type: 'string', default: 'demo', describe: 'Demo user (demo, demo01..demo40)' },
+          user: { type: 'string', default: 'demo', describe: 'Demo user (demo, demo01..demo60)' },
           'state-dir': { type: 'string', default: '.portal-login/state', describe: 'Where sessions are saved' },
           'artifacts-dir': { type: 'string', default: '.portal-login/artifacts', describe: 'Where failure screenshots/traces go' },
         }), (args) => run(async () => (await import('./commands/demo.js')).demoCommand(args, ctx))())
