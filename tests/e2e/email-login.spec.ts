@@ -6,7 +6,7 @@
 import { startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
 import type { ConfigInput } from '../../config/schema.js';
 import { runCli } from '../support/cli.js';
-import { startDovecot, type Dovecot } from '../support/dovecot.js';
+import { startDovecot, type Dovecot } from '../../devtools/dovecot.js';
 import { expect, test } from '../support/fixtures.js';
 
 const it = test.extend<{ mail: Dovecot; mailPortal: DemoPortal }>({

@@ -12,7 +12,7 @@ import { PortalLoginError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { Redactor } from '../../core/redact.js';
 import { DEMO_PASSWORD, loginUrl, startDemoPortal, type DemoPortal, type DemoVariant } from '../../demo-portal/index.js';
-import { startDovecot, type Dovecot } from '../support/dovecot.js';
+import { startDovecot, type Dovecot } from '../../devtools/dovecot.js';
 import { expect, test } from '../support/fixtures.js';
 
 const it = test.extend<{ mail: Dovecot; mailPortal: DemoPortal; codes: (timeoutSeconds?: number) => EmailCodeSource }>({
