@@ -9,8 +9,11 @@
  * is reported, not enforced.
  *
  * Then the API login (bench/api-login.ts): apiLogin against bare fetch, in-process.
+ * Then concurrency (bench/concurrency.ts): 20 and 50 accounts at the default
+ * concurrency against one at a time, wall time, CPU and peak PSS.
  *
- * Usage: node dist/bench/run.js [--runs N] [--variants classic,autosubmit,sameform] [--sample-ms MS] [--code-cache on|off] [--suites browser,api,redis]
+ * Usage: node dist/bench/run.js [--runs N] [--variants classic,autosubmit,sameform] [--sample-ms MS] [--code-cache on|off]
+ *   [--suites browser,api,redis,concurrency] [--accounts 20,50] [--levels default,4] [--concurrency-runs N]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +27,7 @@ import { systemClock } from '../core/clock.js';
 import { DEMO_PASSWORD, DEMO_USERNAMES, demoUser, startDemoPortal } from '../demo-portal/index.js';
 import { demoLoginSetup } from '../demo-portal/login-config.js';
 import { apiBench } from './api-login.js';
+import { concurrencyBench } from './concurrency.js';
 import { measureChild, type ChildSpec, type RunMeasure } from './measure.js';
 import { redisRefreshBench } from './redis-refresh.js';
 import { benchReport, type VariantRuns } from './report.js';
@@ -38,7 +42,7 @@ const PLAYWRIGHT_LOAD = join(ROOT, 'dist', 'bench', 'playwright-load.js');
 /** demo01..demo60; `demo` is left out since people try it by hand. */
 const BENCH_USERS = DEMO_USERNAMES.filter((u) => u !== 'demo');
 const MAX_RUNS = 60;
-const SUITES = ['browser', 'api', 'redis'] as const;
+const SUITES = ['browser', 'api', 'redis', 'concurrency'] as const;
 type Suite = (typeof SUITES)[number];
 
 interface Options {
@@ -47,6 +51,17 @@ interface Options {
   sampleMs: number;
   codeCache: boolean;
   suites: Suite[];
+  /** Concurrency suite: account counts, `--concurrency` levels compared with 1 (undefined = the default), rounds. */
+  accounts: number[];
+  levels: (number | undefined)[];
+  concurrencyRuns: number;
+}
+
+/** "20,50" → [20, 50], each a whole number in [min, max], else an error naming the option. */
+function wholeNumbers(option: string, text: string, min: number, max: number): number[] {
+  const values = text.split(',').map((v) => Number(v.trim()));
+  if (values.length === 0 || values.some((n) => !Number.isInteger(n) || n < min || n > max)) throw new Error(`--${option} must be a comma-separated list of whole numbers from ${min} to ${max} (got ${text})`);
+  return values;
 }
 
 function options(): Options {
@@ -57,6 +72,9 @@ function options(): Options {
       'sample-ms': { type: 'string', default: '50' },
       'code-cache': { type: 'string', default: 'on' },
       suites: { type: 'string', default: SUITES.join(',') },
+      accounts: { type: 'string', default: '20,50' },
+      levels: { type: 'string', default: 'default' },
+      'concurrency-runs': { type: 'string', default: '3' },
     },
   });
   const runs = Number(values.runs);
@@ -69,7 +87,12 @@ function options(): Options {
   if (values['code-cache'] !== 'on' && values['code-cache'] !== 'off') throw new Error('--code-cache must be on or off');
   const suites = [...new Set(values.suites.split(',').map((v) => v.trim()))];
   if (suites.length === 0 || suites.some((v) => !(SUITES as readonly string[]).includes(v))) throw new Error(`--suites must be a comma-separated list of ${SUITES.join(', ')}`);
-  return { runs, variants: variants as BenchVariant[], sampleMs, codeCache: values['code-cache'] === 'on', suites: suites as Suite[] };
+  const levels = values.levels.split(',').map((v) => (v.trim() === 'default' ? undefined : wholeNumbers('levels', v, 2, 64)[0]));
+  const [concurrencyRuns] = wholeNumbers('concurrency-runs', values['concurrency-runs'], 1, 20);
+  return {
+    runs, variants: variants as BenchVariant[], sampleMs, codeCache: values['code-cache'] === 'on', suites: suites as Suite[],
+    accounts: wholeNumbers('accounts', values.accounts, 1, BENCH_USERS.length), levels, concurrencyRuns: concurrencyRuns!,
+  };
 }
 
 /** "Chromium 156.0..." from the binary both sides launch (the Debian wrapper's stderr noise is dropped). */
@@ -97,6 +120,10 @@ async function main(): Promise<void> {
     if (suites.includes('browser')) await browserBench(opts, portal.url, work, pool);
     if (suites.includes('api')) process.stdout.write(await apiBench(portal.url, runs, pool));
     if (suites.includes('redis')) process.stdout.write(await redisRefreshBench(Math.min(runs, 9)));
+    if (suites.includes('concurrency')) {
+      const { accounts: sizes, levels, concurrencyRuns: rounds, sampleMs } = opts;
+      process.stdout.write(await concurrencyBench({ cli: CLI, portalUrl: portal.url, work, users: BENCH_USERS, pool, sizes, levels, rounds, sampleMs: Math.max(sampleMs, 100) }));
+    }
   } finally {
     await portal.close();
     await rm(work, { recursive: true, force: true });
