@@ -61,3 +61,30 @@ export function measureChild(spec: ChildSpec): Promise<RunMeasure> {
     });
   });
 }
+
+/**
+ * Runs one short child process (no memory sampling: the sampler's cost would
+ * be part of a 0.1 s figure) and resolves to its wall time, its CPU time
+ * (user + system, with its children; 10 ms resolution, but unlike wall time
+ * barely moved by other jobs on a shared machine) and stdout; rejects with
+ * its output unless it exits 0. Run one at a time: the CPU figure counts
+ * every child reaped meanwhile.
+ */
+export function timeChild(spec: Omit<ChildSpec, 'sampleMs' | 'pss'>): Promise<{ wallMs: number; cpuMs: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const cpuBefore = reapedChildrenCpuMs();
+    const started = performance.now();
+    const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.once('error', (error) => reject(new Error(`${spec.label}: could not start ${spec.command}: ${error.message}`)));
+    child.once('close', (code, signal) => {
+      const wallMs = performance.now() - started;
+      const stdout = Buffer.concat(out).toString('utf8');
+      if (code === 0) resolve({ wallMs, cpuMs: reapedChildrenCpuMs() - cpuBefore, stdout });
+      else reject(new Error(`${spec.label} exited with ${code ?? signal}:\n${stdout}${Buffer.concat(err).toString('utf8')}`));
+    });
+  });
+}

@@ -9,11 +9,15 @@
  * is reported, not enforced.
  *
  * Then the API login (bench/api-login.ts): apiLogin against bare fetch, in-process.
- * Then concurrency (bench/concurrency.ts): 20 and 50 accounts at the default
- * concurrency against one at a time, wall time, CPU and peak PSS.
+ * and the bin against bare fetch, both as processes (bench/api-cli-login.ts).
+ * Then `refresh` from Redis (bench/redis-refresh.ts); `status`, `refresh` and
+ * `export` against `node -e 0` and `totp` (bench/sessions.ts); the email
+ * source's latency through a real Dovecot (bench/email-otp.ts); concurrency
+ * (bench/concurrency.ts): 20 and 50 accounts at the default concurrency
+ * against one at a time, wall time, CPU and peak PSS.
  *
  * Usage: node dist/bench/run.js [--runs N] [--variants classic,autosubmit,sameform] [--sample-ms MS] [--code-cache on|off]
- *   [--suites browser,api,redis,concurrency] [--accounts 20,50] [--levels default,4] [--concurrency-runs N]
+ *   [--suites browser,api,redis,sessions,email,concurrency] [--accounts 20,50] [--levels default,4] [--concurrency-runs N]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -27,9 +31,12 @@ import { systemClock } from '../core/clock.js';
 import { DEMO_PASSWORD, DEMO_USERNAMES, demoUser, startDemoPortal } from '../demo-portal/index.js';
 import { demoLoginSetup } from '../demo-portal/login-config.js';
 import { apiBench } from './api-login.js';
+import { apiCliBench } from './api-cli-login.js';
 import { concurrencyBench } from './concurrency.js';
+import { emailOtpBench } from './email-otp.js';
 import { measureChild, type ChildSpec, type RunMeasure } from './measure.js';
 import { redisRefreshBench } from './redis-refresh.js';
+import { sessionsBench } from './sessions.js';
 import { benchReport, type VariantRuns } from './report.js';
 import { ratio, summarize } from './stats.js';
 import { userPool, type UserPool } from './users.js';
@@ -39,10 +46,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'bin', 'portal-login.js');
 const HAND_WRITTEN = join(ROOT, 'dist', 'bench', 'hand-written.js');
 const PLAYWRIGHT_LOAD = join(ROOT, 'dist', 'bench', 'playwright-load.js');
+const API_BARE_CLI = join(ROOT, 'dist', 'bench', 'api-bare-cli.js');
 /** demo01..demo60; `demo` is left out since people try it by hand. */
 const BENCH_USERS = DEMO_USERNAMES.filter((u) => u !== 'demo');
 const MAX_RUNS = 60;
-const SUITES = ['browser', 'api', 'redis', 'concurrency'] as const;
+const SUITES = ['browser', 'api', 'redis', 'sessions', 'email', 'concurrency'] as const;
 type Suite = (typeof SUITES)[number];
 
 interface Options {
@@ -117,12 +125,21 @@ async function main(): Promise<void> {
   // One pool for every suite: a user never logs in twice in one TOTP window, whichever side or flow.
   const pool = userPool(BENCH_USERS, systemClock);
   try {
-    if (suites.includes('browser')) await browserBench(opts, portal.url, work, pool);
-    if (suites.includes('api')) process.stdout.write(await apiBench(portal.url, runs, pool));
-    if (suites.includes('redis')) process.stdout.write(await redisRefreshBench(Math.min(runs, 9)));
-    if (suites.includes('concurrency')) {
-      const { accounts: sizes, levels, concurrencyRuns: rounds, sampleMs } = opts;
-      process.stdout.write(await concurrencyBench({ cli: CLI, portalUrl: portal.url, work, users: BENCH_USERS, pool, sizes, levels, rounds, sampleMs: Math.max(sampleMs, 100) }));
+    const suiteRuns: Record<Suite, () => Promise<string | void>> = {
+      browser: () => browserBench(opts, portal.url, work, pool),
+      api: async () => (await apiBench(portal.url, runs, pool)) + (await apiCliBench({ cli: CLI, bare: API_BARE_CLI, portalUrl: portal.url, work, users: BENCH_USERS, pool, runs })),
+      redis: () => redisRefreshBench(Math.min(runs, 9)),
+      sessions: () => sessionsBench({ cli: CLI, work, runs }),
+      email: () => emailOtpBench(runs),
+      concurrency: () => {
+        const { accounts: sizes, levels, concurrencyRuns: rounds, sampleMs } = opts;
+        return concurrencyBench({ cli: CLI, portalUrl: portal.url, work, users: BENCH_USERS, pool, sizes, levels, rounds, sampleMs: Math.max(sampleMs, 100) });
+      },
+    };
+    // In SUITES' order whatever the order given: the slow concurrency suite last.
+    for (const suite of SUITES.filter((s) => suites.includes(s))) {
+      const text = await suiteRuns[suite]();
+      if (text) process.stdout.write(text);
     }
   } finally {
     await portal.close();
