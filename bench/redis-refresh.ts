@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,6 +23,7 @@ import type { Session } from '../session/model.js';
 import { fileSessionStore } from '../session/file-store.js';
 import { connectRedis } from '../session/redis-connection.js';
 import { redisSessionStore } from '../session/redis-store.js';
+import { benchAccountNames, listen, sessionOf, sessionsConfig, startProbe } from './session-fixture.js';
 import { summarize } from './stats.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'portal-login.js');
@@ -34,16 +35,11 @@ const TARGET_MS = 500;
 export async function redisRefreshBench(runs: number): Promise<string> {
   if (!existsSync(REDIS_SERVER)) return `\nrefresh of ${ACCOUNTS} valid sessions from Redis: skipped (no ${REDIS_SERVER}; apt-get install redis-server)\n`;
   const work = await mkdtemp(join(tmpdir(), 'portal-login-bench-redis-'));
-  const probe = await listen(createServer((req, res) => res.writeHead(/(^|; )sid=/.test(req.headers.cookie ?? '') ? 200 : 401).end()));
+  const probe = await startProbe();
   const redis = await startRedis(work);
   try {
-    const probeUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
-    const names = Array.from({ length: ACCOUNTS }, (_, i) => `bench${String(i + 1).padStart(2, '0')}`);
-    const config = {
-      store: { redis: { urlEnv: 'REDIS_URL' } },
-      portals: { local: { loginUrl: `${probeUrl}/login`, success: { probeUrl: `${probeUrl}/api/me` } } },
-      accounts: Object.fromEntries(names.map((n) => [n, { portal: 'local', username: n, passwordEnv: 'UNUSED_PASSWORD', totpSecretEnv: 'UNUSED_TOTP_SECRET' }])),
-    };
+    const names = benchAccountNames(ACCOUNTS);
+    const config = { store: { redis: { urlEnv: 'REDIS_URL' } }, ...sessionsConfig(probe.url, names) };
     const configPath = join(work, 'portal-login.json');
     const fileConfigPath = join(work, 'portal-login-file.json');
     const stateDir = join(work, 'state');
@@ -72,17 +68,6 @@ export async function redisRefreshBench(runs: number): Promise<string> {
   }
 }
 
-/** A session the probe endpoint accepts, valid for a day. */
-function sessionOf(account: string): Session {
-  const expires = Math.floor(Date.now() / 1000) + 86_400;
-  return {
-    cookies: [{ name: 'sid', value: randomBytes(16).toString('hex'), domain: '127.0.0.1', path: '/', expires, httpOnly: true, secure: false, sameSite: 'Lax' }],
-    origins: [],
-    tokens: {},
-    info: { account, portal: 'local', savedAt: new Date().toISOString(), obtainedBy: 'login', expiresAt: new Date(expires * 1000).toISOString(), sessionCookies: ['sid'] },
-  };
-}
-
 /** The same sessions into Redis and into the file store's folder. */
 async function saveSessions(url: string, stateDir: string, sessions: readonly Session[]): Promise<void> {
   const connection = await connectRedis(url, { urlEnv: 'REDIS_URL', redactor: new Redactor() });
@@ -107,10 +92,6 @@ function timedRefresh(configPath: string, cwd: string, redisUrl: string): Promis
       else reject(new Error(`refresh exited ${code} with ${kept}/${ACCOUNTS} kept:\n${out}`));
     });
   });
-}
-
-function listen(server: Server): Promise<Server> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 async function startRedis(dir: string): Promise<{ url: string; stop: () => void }> {

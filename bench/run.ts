@@ -8,11 +8,18 @@
  * variant. Always exits 0 when every run logged in: the target (A/B ≤ 1.0×)
  * is reported, not enforced.
  *
- * Then the API login (bench/api-login.ts): apiLogin against bare fetch, in-process;
- * and the fast path (bench/fast-path.ts): a replayed login against the browser login;
- * codes served by `portal-login serve` against a bare node:http baseline (bench/service-load.ts).
+ * Then the API login (bench/api-login.ts): apiLogin against bare fetch, in-process,
+ * and the bin against bare fetch, both as processes (bench/api-cli-login.ts).
+ * Then `refresh` from Redis (bench/redis-refresh.ts); `status`, `refresh` and
+ * `export` against `node -e 0` and `totp` (bench/sessions.ts); the email
+ * source's latency through a real Dovecot (bench/email-otp.ts); the fast path
+ * (bench/fast-path.ts): a replayed login against the browser login; codes
+ * served by `portal-login serve` against a bare node:http baseline
+ * (bench/service-load.ts); concurrency (bench/concurrency.ts): 20 and 50
+ * accounts at the default concurrency against one at a time, wall time, CPU and peak PSS.
  *
- * Usage: node dist/bench/run.js [--runs N] [--variants classic,autosubmit,sameform] [--sample-ms MS] [--code-cache on|off] [--suites browser,api,redis,fastpath,service]
+ * Usage: node dist/bench/run.js [--runs N] [--variants classic,autosubmit,sameform] [--sample-ms MS] [--code-cache on|off]
+ *   [--suites browser,api,redis,sessions,email,fastpath,service,concurrency] [--accounts 20,50] [--levels default,4] [--concurrency-runs N]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -26,10 +33,14 @@ import { systemClock } from '../core/clock.js';
 import { DEMO_PASSWORD, DEMO_USERNAMES, demoUser, startDemoPortal } from '../demo-portal/index.js';
 import { demoLoginSetup } from '../demo-portal/login-config.js';
 import { apiBench } from './api-login.js';
+import { apiCliBench } from './api-cli-login.js';
+import { concurrencyBench } from './concurrency.js';
+import { emailOtpBench } from './email-otp.js';
 import { fastPathBench } from './fast-path.js';
 import { measureChild, type ChildSpec, type RunMeasure } from './measure.js';
 import { redisRefreshBench } from './redis-refresh.js';
 import { serviceLoadBench } from './service-load.js';
+import { sessionsBench } from './sessions.js';
 import { benchReport, type VariantRuns } from './report.js';
 import { ratio, summarize } from './stats.js';
 import { userPool, type UserPool } from './users.js';
@@ -39,10 +50,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'bin', 'portal-login.js');
 const HAND_WRITTEN = join(ROOT, 'dist', 'bench', 'hand-written.js');
 const PLAYWRIGHT_LOAD = join(ROOT, 'dist', 'bench', 'playwright-load.js');
-/** demo01..demo40; `demo` is left out since people try it by hand. */
+const API_BARE_CLI = join(ROOT, 'dist', 'bench', 'api-bare-cli.js');
+/** demo01..demo60; `demo` is left out since people try it by hand. */
 const BENCH_USERS = DEMO_USERNAMES.filter((u) => u !== 'demo');
 const MAX_RUNS = 60;
-const SUITES = ['browser', 'api', 'redis', 'fastpath', 'service'] as const;
+const SUITES = ['browser', 'api', 'redis', 'sessions', 'email', 'fastpath', 'service', 'concurrency'] as const;
 type Suite = (typeof SUITES)[number];
 
 interface Options {
@@ -51,6 +63,17 @@ interface Options {
   sampleMs: number;
   codeCache: boolean;
   suites: Suite[];
+  /** Concurrency suite: account counts, `--concurrency` levels compared with 1 (undefined = the default), rounds. */
+  accounts: number[];
+  levels: (number | undefined)[];
+  concurrencyRuns: number;
+}
+
+/** "20,50" → [20, 50], each a whole number in [min, max], else an error naming the option. */
+function wholeNumbers(option: string, text: string, min: number, max: number): number[] {
+  const values = text.split(',').map((v) => Number(v.trim()));
+  if (values.length === 0 || values.some((n) => !Number.isInteger(n) || n < min || n > max)) throw new Error(`--${option} must be a comma-separated list of whole numbers from ${min} to ${max} (got ${text})`);
+  return values;
 }
 
 function options(): Options {
@@ -61,6 +84,9 @@ function options(): Options {
       'sample-ms': { type: 'string', default: '50' },
       'code-cache': { type: 'string', default: 'on' },
       suites: { type: 'string', default: SUITES.join(',') },
+      accounts: { type: 'string', default: '20,50' },
+      levels: { type: 'string', default: 'default' },
+      'concurrency-runs': { type: 'string', default: '3' },
     },
   });
   const runs = Number(values.runs);
@@ -73,7 +99,12 @@ function options(): Options {
   if (values['code-cache'] !== 'on' && values['code-cache'] !== 'off') throw new Error('--code-cache must be on or off');
   const suites = [...new Set(values.suites.split(',').map((v) => v.trim()))];
   if (suites.length === 0 || suites.some((v) => !(SUITES as readonly string[]).includes(v))) throw new Error(`--suites must be a comma-separated list of ${SUITES.join(', ')}`);
-  return { runs, variants: variants as BenchVariant[], sampleMs, codeCache: values['code-cache'] === 'on', suites: suites as Suite[] };
+  const levels = values.levels.split(',').map((v) => (v.trim() === 'default' ? undefined : wholeNumbers('levels', v, 2, 64)[0]));
+  const [concurrencyRuns] = wholeNumbers('concurrency-runs', values['concurrency-runs'], 1, 20);
+  return {
+    runs, variants: variants as BenchVariant[], sampleMs, codeCache: values['code-cache'] === 'on', suites: suites as Suite[],
+    accounts: wholeNumbers('accounts', values.accounts, 1, BENCH_USERS.length), levels, concurrencyRuns: concurrencyRuns!,
+  };
 }
 
 /** "Chromium 156.0..." from the binary both sides launch (the Debian wrapper's stderr noise is dropped). */
@@ -98,11 +129,24 @@ async function main(): Promise<void> {
   // One pool for every suite: a user never logs in twice in one TOTP window, whichever side or flow.
   const pool = userPool(BENCH_USERS, systemClock);
   try {
-    if (suites.includes('browser')) await browserBench(opts, portal.url, work, pool);
-    if (suites.includes('api')) process.stdout.write(await apiBench(portal.url, runs, pool));
-    if (suites.includes('redis')) process.stdout.write(await redisRefreshBench(Math.min(runs, 9)));
-    if (suites.includes('fastpath')) process.stdout.write(await fastPathBench({ portalUrl: portal.url, work: await mkdtemp(join(work, 'fast-path-')), cli: CLI, users: BENCH_USERS, runs, sampleMs: opts.sampleMs, pool }));
-    if (suites.includes('service')) process.stdout.write(await serviceLoadBench({ rounds: Math.min(runs, 5), seconds: 5, clients: 50 }));
+    const suiteRuns: Record<Suite, () => Promise<string | void>> = {
+      browser: () => browserBench(opts, portal.url, work, pool),
+      api: async () => (await apiBench(portal.url, runs, pool)) + (await apiCliBench({ cli: CLI, bare: API_BARE_CLI, portalUrl: portal.url, work, users: BENCH_USERS, pool, runs })),
+      redis: () => redisRefreshBench(Math.min(runs, 9)),
+      sessions: () => sessionsBench({ cli: CLI, work, runs }),
+      email: () => emailOtpBench(runs),
+      fastpath: async () => fastPathBench({ portalUrl: portal.url, work: await mkdtemp(join(work, 'fast-path-')), cli: CLI, users: BENCH_USERS, runs, sampleMs: opts.sampleMs, pool }),
+      service: () => serviceLoadBench({ rounds: Math.min(runs, 5), seconds: 5, clients: 50 }),
+      concurrency: () => {
+        const { accounts: sizes, levels, concurrencyRuns: rounds, sampleMs } = opts;
+        return concurrencyBench({ cli: CLI, portalUrl: portal.url, work, users: BENCH_USERS, pool, sizes, levels, rounds, sampleMs: Math.max(sampleMs, 100) });
+      },
+    };
+    // In SUITES' order whatever the order given: the slow concurrency suite last.
+    for (const suite of SUITES.filter((s) => suites.includes(s))) {
+      const text = await suiteRuns[suite]();
+      if (text) process.stdout.write(text);
+    }
   } finally {
     await portal.close();
     await rm(work, { recursive: true, force: true });

@@ -26,6 +26,26 @@ function numberIn(option: string, min: number, max: number, integer = false) {
   };
 }
 
+/** The part of yargs' internals withoutHelpCache touches (not in @types/yargs). */
+interface YargsInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
+}
+
+/**
+ * yargs renders the running command's whole help text right after starting
+ * its handler, in case the handler later calls showHelp(); none of ours
+ * does (errors go through reportThrown). Rendering measures every line with
+ * string-width (its emoji regex and Intl.Segmenter are built on first use):
+ * about 30 ms of every command's start-up, more than `export` itself takes
+ * (bench/sessions.ts, README "Measured"). `--help` does not use this cache.
+ * Should a yargs upgrade move the method, this does nothing.
+ */
+function withoutHelpCache<T>(parser: T): T {
+  const usage = (parser as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+  return parser;
+}
+
 /**
  * The CLI's one entry point and error boundary. Command modules are loaded
  * only when their command runs, and Playwright only by commands that drive a
@@ -56,14 +76,14 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
   } as const;
   try {
     const { default: yargs } = await import('yargs');
-    await yargs(argv)
+    await withoutHelpCache(yargs(argv))
       .scriptName('portal-login')
       .usage('$0 <command> [options]')
       .command('demo', 'Start the embedded demo portal and log a demo account in, headless', (y) =>
         y.options({
           ...browserOptions,
           variant: { choices: LOGIN_VARIANTS, default: 'classic' as const, describe: 'Which demo portal style to log into' },
-          user: { type: 'string', default: 'demo', describe: 'Demo user (demo, demo01..demo40)' },
+          user: { type: 'string', default: 'demo', describe: 'Demo user (demo, demo01..demo60)' },
           'state-dir': { type: 'string', default: '.portal-login/state', describe: 'Where sessions are saved' },
           'artifacts-dir': { type: 'string', default: '.portal-login/artifacts', describe: 'Where failure screenshots/traces go' },
         }), (args) => run(async () => (await import('./commands/demo.js')).demoCommand(args, ctx))())

@@ -22,10 +22,13 @@ export const DEMO_APP_KEY = 'demo-app-key-2026';
 /** The secret most authenticator tutorials use, so `demo` is easy to type into a phone app. */
 const DEMO_MAIN_SECRET = 'JBSWY3DPEHPK3PXP';
 
-/** `demo` plus `demo01`..`demo40`: enough distinct users for parallel tests and benchmarks. */
+/**
+ * `demo` plus `demo01`..`demo60`: enough distinct users for parallel tests and
+ * for the 50-account concurrency bench (each user logs in once per TOTP window).
+ */
 export const DEMO_USERNAMES: readonly string[] = Object.freeze([
   'demo',
-  ...Array.from({ length: 40 }, (_, i) => `demo${String(i + 1).padStart(2, '0')}`),
+  ...Array.from({ length: 60 }, (_, i) => `demo${String(i + 1).padStart(2, '0')}`),
 ]);
 
 /**
@@ -49,7 +52,7 @@ export function demoUser(username: string): DemoUser {
   const user = findDemoUser(username);
   if (!user) {
     throw new Error(
-      `Unknown demo user "${username}". Use "demo", one of "demo01".."demo40", or an IP-bound "static01".."static04".`,
+      `Unknown demo user "${username}". Use "demo", one of "demo01".."demo60", or an IP-bound "static01".."static04".`,
     );
   }
   return user;

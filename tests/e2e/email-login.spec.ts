@@ -5,7 +5,7 @@
  */
 import type { ConfigInput } from '../../config/schema.js';
 import { runCli } from '../support/cli.js';
-import type { Dovecot } from '../support/dovecot.js';
+import type { Dovecot } from '../../devtools/dovecot.js';
 import { expect } from '../support/fixtures.js';
 import { mailTest } from '../support/mail-fixtures.js';
 

@@ -12,7 +12,7 @@ import { Redactor } from '../../core/redact.js';
 import { emailCodeSource } from '../../codes/email-source.js';
 import type { CodeSource } from '../../codes/code-source.js';
 import { otpMailMessage } from '../../demo-portal/otp-mail.js';
-import { startDovecot, type Dovecot, type DovecotOptions } from '../support/dovecot.js';
+import { startDovecot, type Dovecot, type DovecotOptions } from '../../devtools/dovecot.js';
 import { expect, test } from '../support/fixtures.js';
 
 const BROKER = 'Demo Broking <no-reply@demo-broker.example>';

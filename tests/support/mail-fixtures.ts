@@ -1,5 +1,5 @@
 import { startDemoPortal, type DemoPortal } from '../../demo-portal/index.js';
-import { startDovecot, type Dovecot } from './dovecot.js';
+import { startDovecot, type Dovecot } from '../../devtools/dovecot.js';
 import { test } from './fixtures.js';
 
 /** The fixtures plus a real Dovecot per test and a demo portal that mails its codes into it over LMTP. */

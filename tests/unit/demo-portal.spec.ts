@@ -75,8 +75,8 @@ async function logIn(api: APIRequestContext, variant: string, username: string, 
 }
 
 test('demo users: fixed public secrets and a helpful error for unknown names', () => {
-  expect(DEMO_USERNAMES).toHaveLength(41);
-  expect(DEMO_USERNAMES).toEqual(expect.arrayContaining(['demo', 'demo01', 'demo40']));
+  expect(DEMO_USERNAMES).toHaveLength(61);
+  expect(DEMO_USERNAMES).toEqual(expect.arrayContaining(['demo', 'demo01', 'demo40', 'demo60']));
   expect(demoUser('demo')).toEqual({ username: 'demo', password: DEMO_PASSWORD, totpSecret: 'JBSWY3DPEHPK3PXP' });
   const secrets = DEMO_USERNAMES.map((name) => demoUser(name).totpSecret);
   expect(new Set(secrets).size).toBe(secrets.length);
@@ -85,7 +85,7 @@ test('demo users: fixed public secrets and a helpful error for unknown names', (
   expect(demoUser('demo07').totpSecret).toBe('KEUJJYXNUAUKHE3OBQBPWP7VEWQLI22M');
   expect(demoUser('demo01').totpSecret).toBe('L4AATENJX4B4DITXFFHB2FKLFDR726OW');
   // And the documented derivation, computed here without otpauth: base32(sha1('portal-login-demo:' + name)).
-  for (const name of ['demo01', 'demo07', 'demo40']) expect(demoUser(name).totpSecret, name).toBe(base32(createHash('sha1').update(`portal-login-demo:${name}`).digest()));
+  for (const name of ['demo01', 'demo07', 'demo40', 'demo60']) expect(demoUser(name).totpSecret, name).toBe(base32(createHash('sha1').update(`portal-login-demo:${name}`).digest()));
   expect(() => demoUser('alice')).toThrow(/Unknown demo user "alice".*demo01/);
 });
 

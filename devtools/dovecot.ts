@@ -1,5 +1,5 @@
 /**
- * A throwaway Dovecot (Debian's dovecot-imapd + dovecot-lmtpd) for tests:
+ * A throwaway Dovecot (Debian's dovecot-imapd + dovecot-lmtpd) for tests and bench/:
  * IMAP and LMTP on free loopback ports, one passwd-file user with a plaintext
  * password, maildir, logs and sockets all in one temp dir that stop() removes.
  */
@@ -8,7 +8,7 @@ import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from '
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { lmtpDeliver } from '../../demo-portal/lmtp.js';
+import { lmtpDeliver } from '../demo-portal/lmtp.js';
 
 export const DOVECOT_BINARY = '/usr/sbin/dovecot';
 
@@ -57,7 +57,7 @@ function freePort(): Promise<number> {
 const CAPABILITIES_WITHOUT_IDLE = 'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ UIDPLUS MOVE CONDSTORE ESEARCH SEARCHRES LIST-EXTENDED LIST-STATUS NAMESPACE CHILDREN UNSELECT';
 
 function config(dir: string, ports: { imap: number; lmtp: number }, ids: { uid: number; gid: number; user: string }, internalUser: string, noIdle: boolean): string {
-  return `# Throwaway test config written by tests/support/dovecot.ts
+  return `# Throwaway config written by devtools/dovecot.ts
 ${noIdle ? `imap_capability = ${CAPABILITIES_WITHOUT_IDLE}` : ''}
 protocols = imap lmtp
 listen = 127.0.0.1
