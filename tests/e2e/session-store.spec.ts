@@ -15,7 +15,7 @@ import { CLI, ROOT, runCli, type Workspace } from '../support/cli.js';
 function startCli(args: string[], ws: Workspace, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: ws.dir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: ws.dir, ...ws.env, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORTAL_LOGIN_LEDGER_DIR: join(ws.dir, '.ledger'), ...ws.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const run = { stdout: '', stderr: '' };

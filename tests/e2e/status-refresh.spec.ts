@@ -160,7 +160,7 @@ test('two refresh runs at once: the account is logged in once; the second re-jud
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo19']);
   const statePath = join(ws.stateDir, 'demo19.json');
   const start = (env: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, [CLI, 'refresh', '--config', ws.configPath], { cwd: ws.dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: ws.dir, ...ws.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'refresh', '--config', ws.configPath], { cwd: ws.dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORTAL_LOGIN_LEDGER_DIR: join(ws.dir, '.ledger'), ...ws.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const run = { stdout: '', stderr: '' };
     child.stdout.on('data', (d) => (run.stdout += d));
     child.stderr.on('data', (d) => (run.stderr += d));
