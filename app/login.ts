@@ -12,6 +12,7 @@ import { browserClosedError } from '../flows/browser-flow.js';
 import { flowFor } from '../flows/kinds.js';
 import { alertFacts, sendAlerts } from './alerts.js';
 import { runLimited } from './pool.js';
+import { recordLogin } from './record-login.js';
 import { openSessionStore, type SessionStore } from '../session/store.js';
 import { fileStepLedger, type StepLedger } from '../totp/step-ledger.js';
 
@@ -92,6 +93,7 @@ export async function loginAccounts(accounts: ResolvedAccount[], options: LoginO
     const result: AccountResult = crashedIn
       ? { account: account.name, ok: false, error: browserClosedError({ crashedIn, account: account.name }), durationMs: 0 }
       : await loginOne(account, store, { ...options, ledger });
+    if (!crashedIn) await recordLogin(store, result, { clock: options.clock ?? systemClock, log: options.logFor(account.name) });
     if (!result.ok && result.error.code === 'BROWSER_CLOSED' && !crashedIn) await chromium.died(account.name, generation);
     if (!result.ok && !options.deferAlerts) await alertFailure(account, result.error, options);
     return result;
