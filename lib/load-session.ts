@@ -22,7 +22,7 @@ export interface LoadSessionOptions {
   /** Folder relative paths resolve against; default process.cwd(). */
   cwd?: string;
   /** Where the Redis URL of a `store: { redis }` config is read (under `cwd/.env`); default process.env. */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>; // not NodeJS.ProcessEnv: the published types must not need @types/node
   /** Where `headers()` sends the cookies when called without a URL; default the origin of the portal's loginUrl. */
   url?: string | URL;
   /**

@@ -16,7 +16,7 @@ export interface LibraryLoginOptions {
   /** Folder relative paths (and `.env`) resolve against; default process.cwd(). */
   cwd?: string;
   /** Where secrets (and PORTAL_LOGIN_LEDGER_DIR, if the used-code ledger is moved) come from, under `cwd/.env`; default process.env. */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>; // not NodeJS.ProcessEnv: the published types must not need @types/node
   /** Per-step timeout in seconds; default 30, as the CLI's --timeout. */
   timeoutSeconds?: number;
 }

@@ -13,7 +13,7 @@ export interface LibraryRefreshInput {
   stores: Stores;
   cwd: string;
   /** Secrets, the browser and the ledger override come from here (with `cwd/.env` over it). */
-  processEnv: NodeJS.ProcessEnv;
+  processEnv: Record<string, string | undefined>;
   redactor: Redactor;
   /** A session expiring sooner than this (seconds) is logged in again; default 600, as the CLI's --min-valid. */
   minValidSeconds?: number;
