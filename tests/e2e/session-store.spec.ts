@@ -48,7 +48,7 @@ test('two overlapping login runs for one account: the second waits for the first
   expect(two.status, two.stderr).toBe(0);
   expect(portal.loginAttempts('demo37')).toBe(2);
   expect(one.stderr).not.toContain('waiting up to');
-  expect((await readdir(ws.stateDir)).sort()).toEqual(['demo37.json', 'demo37.json.go']); // lock released, no temp left
+  expect((await readdir(ws.stateDir)).sort()).toEqual(['.demo37.last-login.json', 'demo37.json', 'demo37.json.go']); // lock released, no temp left
 });
 
 test('killed with SIGKILL mid-save: no state file and one complete temp; the next run takes over the stale lock, sweeps the temp and saves one file', async ({ portal, demoWorkspace }) => {
@@ -68,7 +68,7 @@ test('killed with SIGKILL mid-save: no state file and one complete temp; the nex
   const next = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
   expect(next.status, next.stderr).toBe(0);
   expect(next.stderr).toContain('Another portal-login run is logging demo38 in; waiting up to'); // the dead run's lock, until it went stale
-  expect(await readdir(ws.stateDir)).toEqual(['demo38.json']);
+  expect((await readdir(ws.stateDir)).sort()).toEqual(['.demo38.last-login.json', 'demo38.json']);
   const saved = JSON.parse(await readFile(statePath, 'utf8')) as StateFile;
   expect(saved.portalLogin?.info).toMatchObject({ account: 'demo38', portal: 'classic' });
 });
