@@ -1,5 +1,6 @@
 import type { Config, PortalConfig } from '../config/schema.js';
 import { PortalLoginError } from '../core/errors.js';
+import type { LoginRecord } from '../session/login-record.js';
 import type { Session, SessionInfo } from '../session/model.js';
 import type { SessionStore } from '../session/store.js';
 import { DIRECT, type Egress } from '../net/egress.js';
@@ -15,6 +16,8 @@ export interface SessionCheck {
   verdict: Omit<Verdict, 'rotation'>;
   /** The probe's rotated cookies were saved back (see session/write-back.ts). */
   wroteBack: boolean;
+  /** What the account's latest login came to (when, ok or its error code); undefined when none was recorded. */
+  lastLogin: LoginRecord | undefined;
 }
 
 export interface CheckOptions extends JudgeOptions {
@@ -51,6 +54,8 @@ export function checkAccounts(config: Config, names: readonly string[], store: S
  */
 export async function checkSession(account: string, portalName: string, portal: PortalConfig, options: CheckOptions): Promise<SessionCheck> {
   const { store } = options;
+  // Read beside the session: a login that failed after the last good one shows here, while the session stays the good one.
+  const lastLogin = await store.lastLogin(account).catch(() => undefined);
   let session: Session | undefined;
   try {
     session = await store.load(account);
@@ -58,13 +63,13 @@ export async function checkSession(account: string, portalName: string, portal: 
     // Only a session that is there but unreadable counts as none; a store that is unreachable (STORE_UNAVAILABLE) ends the run.
     if (!(error instanceof PortalLoginError && error.code === 'CONFIG_INVALID')) throw error;
     const reason = `the saved session cannot be read (${error.message.split('\n')[0] ?? ''})`;
-    return { account, portal: portalName, info: undefined, verdict: { valid: 'no', reason, expiresAt: null, nextCutoffAt: null }, wroteBack: false };
+    return { account, portal: portalName, info: undefined, verdict: { valid: 'no', reason, expiresAt: null, nextCutoffAt: null }, wroteBack: false, lastLogin };
   }
   const { rotation, ...verdict } = await judge(session, portal, options.now(), options);
   const saved = session && rotation ? await saveRotated(account, session, rotation, options) : undefined;
   // After a write-back the session's facts are the rotated cookies' (a new expiry, a new save time).
   const info = saved?.info ?? session?.info;
-  return { account, portal: portalName, info, verdict: { ...verdict, expiresAt: info?.expiresAt ?? verdict.expiresAt }, wroteBack: saved !== undefined };
+  return { account, portal: portalName, info, verdict: { ...verdict, expiresAt: info?.expiresAt ?? verdict.expiresAt }, wroteBack: saved !== undefined, lastLogin };
 }
 
 async function saveRotated(account: string, session: Session, rotation: Rotation, options: CheckOptions): Promise<Session | undefined> {

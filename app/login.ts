@@ -2,7 +2,7 @@ import type { ResolvedAccount } from '../config/accounts.js';
 import type { Webhook } from '../config/schema.js';
 import type { BrowserInBackground } from '../browser/launch.js';
 import type { CodeSource } from '../codes/code-source.js';
-import { ensurePrivateDir } from '../core/atomic-write.js';
+import { ensureWritableDir } from '../core/atomic-write.js';
 import { asPortalLoginError, firstLine } from '../core/as-portal-error.js';
 import { offsetClock, systemClock, type Clock } from '../core/clock.js';
 import { PortalLoginError, type ErrorCode } from '../core/errors.js';
@@ -14,6 +14,7 @@ import { namingEgress } from '../net/egress.js';
 import { alertFacts, sendAlerts } from './alerts.js';
 import { runLimited } from './pool.js';
 import { reportingWaits, type OnProgress } from './progress.js';
+import { recordLogin } from './record-login.js';
 import { openSessionStore, type SessionStore } from '../session/store.js';
 import { fileStepLedger, type StepLedger } from '../totp/step-ledger.js';
 
@@ -78,10 +79,9 @@ export type AccountResult =
  * started; if it dies again, or cannot be relaunched, those fail the same way without being tried.
  */
 export async function loginAccounts(accounts: ResolvedAccount[], options: LoginOptions): Promise<AccountResult[]> {
-  // Fail before touching any portal: a login whose session cannot be kept is a wasted attempt.
-  await Promise.all([ensurePrivateDir(options.stateDir), ensurePrivateDir(options.ledgerDir)]).catch((error: unknown) => {
-    throw asPortalLoginError(error, options.redactor);
-  });
+  // Fail before touching any portal: a login whose session or used code cannot be recorded is a wasted attempt (password and a code spent).
+  const ledger = options.ledger ?? fileStepLedger(options.ledgerDir);
+  await Promise.all([stateDirWritable(options.stateDir), ledger.prepare()]);
   const store = options.store ?? openSessionStore({ kind: 'file', dir: options.stateDir });
   const chromium = chromiumWatch(options);
   const limits = {
@@ -98,7 +98,8 @@ export async function loginAccounts(accounts: ResolvedAccount[], options: LoginO
     const generation = chromium.generation();
     const result: AccountResult = crashedIn
       ? { account: account.name, ok: false, error: browserClosedError({ crashedIn, account: account.name }), durationMs: 0 }
-      : await loginOne(account, store, options);
+      : await loginOne(account, store, { ...options, ledger });
+    if (!crashedIn) await recordLogin(store, result, { clock: options.clock ?? systemClock, log: options.logFor(account.name) });
     if (!result.ok && result.error.code === 'BROWSER_CLOSED' && !crashedIn) await chromium.died(account.name, generation);
     options.onProgress?.(account.name, result.ok ? { kind: 'done', durationMs: result.durationMs, kept: result.kept === true } : { kind: 'failed', code: result.error.code, durationMs: result.durationMs });
     if (!result.ok && !options.deferAlerts) await alertFailure(account, result.error, options);
@@ -132,6 +133,17 @@ function chromiumWatch(options: LoginOptions) {
       deadFor = account;
     },
   };
+}
+
+/** The state folder takes a new file (a real write: mkdir alone passes on a read-only folder that exists), else STATE_WRITE_FAILED naming it. */
+async function stateDirWritable(dir: string): Promise<void> {
+  await ensureWritableDir(dir).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code ?? firstLine(error);
+    throw new PortalLoginError('STATE_WRITE_FAILED', `The state folder ${dir} cannot be written (${code}); no portal was contacted.`, {
+      hint: 'Make stateDir / --state-dir a folder this user can write (not a read-only mount), on a disk with free space. The last good session, if any, is unchanged.',
+      cause: error,
+    });
+  });
 }
 
 /** Tells the account's webhooks (top level + its portal's) about a failed login; never fails itself. */

@@ -78,6 +78,28 @@ export async function refreshAccounts(names: readonly string[], target: RefreshT
   return { ...plan, results };
 }
 
+/** What refreshOne did: kept the saved session (valid, or validity unknown) or logged the account in. */
+export interface RefreshedAccount {
+  action: 'kept' | 'logged-in';
+  /** Why, for a person (the verdict, or why a login was needed); never a value. */
+  reason: string;
+}
+
+/**
+ * refreshAccounts for one account whose session a caller is about to use
+ * (`export --refresh`, `loadSession({ refresh: true })`, `sessionFor`): the
+ * probe's rotated cookies are written back, a session that needs it is
+ * logged in, and a failed login throws its PortalLoginError.
+ */
+export async function refreshOne(name: string, target: RefreshTarget, settings: RefreshSettings, now: () => Date): Promise<RefreshedAccount> {
+  const { checks, needed, results } = await refreshAccounts([name], target, settings, now);
+  const [result] = results;
+  if (!result) return { action: 'kept', reason: checks[0]?.verdict.reason ?? 'kept' };
+  if (!result.ok) throw result.error;
+  if (result.kept) return { action: 'kept', reason: 'another run logged it in meanwhile' };
+  return { action: 'logged-in', reason: needed.get(name) ?? 'it needed a login' };
+}
+
 /**
  * As refreshAccounts, for a caller that must go on (`schedule`): what fails
  * the whole login step (a secret gone from .env, no browser) becomes the

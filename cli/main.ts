@@ -122,7 +122,11 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
             'httponly-prefix': { type: 'boolean', default: true, describe: 'netscape: mark HttpOnly cookies #HttpOnly_ as curl does (--no-httponly-prefix for wget)' },
             config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file (YAML or JSON)' },
             'state-dir': { type: 'string', describe: 'Override the config\'s stateDir' },
-          }), (args) => run(async () => (await import('./commands/export.js')).exportCommand(args, ctx))())
+            refresh: { type: 'boolean', default: false, describe: 'First check the session (writing rotated cookies back) and log in when it is missing, invalid or expiring within --min-valid' },
+            'min-valid': { default: '10m', coerce: parseDuration, describe: 'With --refresh: log in again when the session expires within this (e.g. 30m, 6h)' },
+            timeout: browserOptions.timeout,
+            verbose: browserOptions.verbose,
+          }), (args) => run(async () => (await import('./commands/export.js')).exportCommand({ ...args, minValid: args.minValid }, ctx))())
       .command('status [accounts..]', 'Show each account\'s saved session and whether it is valid now (no browser; no cookie value is printed)', (y) =>
         y
           .positional('accounts', { type: 'string', array: true, default: [] as string[], describe: 'Account names from the config (all when none named)' })

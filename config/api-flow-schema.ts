@@ -14,7 +14,7 @@ import { regexString } from './regex-string.js';
 // RFC 9110 token characters: anything else is refused by fetch at send time, after the config looked fine.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_NAME_MESSAGE = 'must be an HTTP header name (letters, digits and - _ . ! # $ % & \' * + ^ ` | ~), e.g. "Et-App-Key"';
-const headerName = z.string().regex(HEADER_NAME, HEADER_NAME_MESSAGE);
+export const headerName = z.string().regex(HEADER_NAME, HEADER_NAME_MESSAGE);
 // A line break in a header value would start a header of its own.
 const headerValue = z.string().regex(/^[^\r\n]*$/, 'must be one line: a header value cannot hold a line break');
 

@@ -8,6 +8,7 @@ import { scheduleSchema } from './schedule-schema.js';
 import { selectorProblem } from './selector-syntax.js';
 import { isTimeZone } from './time-zone.js';
 import { DEFAULT_STORE, storeSchema } from './store-schema.js';
+import { addProbeAuthProblems, probeKeys } from './probe-schema.js';
 import { DEFAULT_MIN_SECONDS_LEFT, TOTP_DEFAULTS } from '../totp/defaults.js';
 
 /**
@@ -40,19 +41,7 @@ export const selectorsSchema = z.strictObject({
   error: cssSelector.optional(),
 });
 
-/** What the probe asks: a URL that answers 2xx only with a logged-in session, checked with its cookies (status, refresh, export --check). */
-const probeKeys = {
-  /** URL that answers 2xx only with a logged-in session (checked with the session's cookies and tokens). */
-  probeUrl: webUrl.optional(),
-  /** What the probe's answer must be instead of any 2xx: this status, and/or a body containing this text. */
-  probeExpect: z
-    .strictObject({
-      status: z.int().min(100).max(599).optional(),
-      contains: z.string().min(1).optional(),
-    })
-    .optional(),
-};
-
+/** What the probe asks (config/probe-schema.ts): a URL that answers 2xx only with a logged-in session, checked with its cookies and named tokens (status, refresh, export --refresh). */
 export const successSchema = z
   .strictObject({
     /** Regular expression the logged-in page's URL matches. */
@@ -183,16 +172,20 @@ export const browserPortalSchema = z.strictObject({
     )
     .default({}),
   ...sharedPortalKeys,
-});
+}).superRefine((portal, ctx) => addProbeAuthProblems(portal.success, isRecord(portal.capture) ? Object.keys(portal.capture) : [], 'capture', ctx), { when: () => true });
 
 /** `flow: api`: the two-step HTTP login (config/api-flow-schema.ts), no browser. Success is the token in the reply; a probe is optional. */
 export const apiPortalSchema = z
   .strictObject({
     ...apiFlowShape,
-    success: z.strictObject(probeKeys).default({}),
+    success: z.strictObject(probeKeys).default({ probeAuth: [] }),
     ...sharedPortalKeys,
   })
-  .superRefine(addApiRequestProblems, { when: () => true });
+  .superRefine(addApiRequestProblems, { when: () => true })
+  .superRefine((portal, ctx) => {
+    const tokens: unknown = isRecord(portal.verify) ? portal.verify.tokens : undefined;
+    addProbeAuthProblems(portal.success, isRecord(tokens) ? Object.keys(tokens) : ['authToken'], 'verify.tokens', ctx);
+  }, { when: () => true });
 
 export const portalSchema = z.discriminatedUnion('flow', [browserPortalSchema, apiPortalSchema], {
   error: (issue) => (issue.code === 'invalid_union' ? 'flow must be browser (the default: a login form in Chromium) or api (the two-step HTTP login)' : undefined),

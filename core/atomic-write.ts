@@ -13,6 +13,23 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 /**
+ * ensurePrivateDir, then proves the folder takes a new file: creates and
+ * removes an empty temp file in it. mkdir succeeds on an existing folder
+ * whatever its permissions, so without the probe a read-only mount or a
+ * folder of another user is only found when the session (or a used code)
+ * is written, after the portal already took the password and a code.
+ * Throws the file system's error (EROFS, EACCES, ENOSPC…).
+ */
+export async function ensureWritableDir(dir: string): Promise<void> {
+  await ensurePrivateDir(dir);
+  // Empty and with the writer's pid in its name: one left by a kill -9 between these lines holds nothing and says whose it was.
+  const probe = join(dir, `.write-probe.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(probe, 'wx', 0o600);
+  await handle.close();
+  await rm(probe, { force: true });
+}
+
+/**
  * Writes `data` to `path` so that readers see either the old file or the
  * whole new one, never a torn write: temp file in the same folder (mode 0600
  * from the start), fsync, rename over the target. The temp name carries

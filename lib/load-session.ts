@@ -11,6 +11,7 @@ import type { SessionInfo } from '../session/model.js';
 import type { Stores } from '../session/open-store.js';
 import { openStores } from '../session/open-store.js';
 import { ledgerDir } from '../totp/ledger-location.js';
+import { refreshForLibrary } from './refresh-session.js';
 
 /** The config file the CLI reads when none is given. */
 export const DEFAULT_CONFIG = 'portal-login.yaml';
@@ -21,9 +22,21 @@ export interface LoadSessionOptions {
   /** Folder relative paths resolve against; default process.cwd(). */
   cwd?: string;
   /** Where the Redis URL of a `store: { redis }` config is read (under `cwd/.env`); default process.env. */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>; // not NodeJS.ProcessEnv: the published types must not need @types/node
   /** Where `headers()` sends the cookies when called without a URL; default the origin of the portal's loginUrl. */
   url?: string | URL;
+  /**
+   * First make sure the session works, as `portal-login refresh` does: the
+   * probe (success.probeUrl) is asked, cookies it rotates are written back
+   * under the account's lock, and a session that is missing, invalid or
+   * expiring within `minValidSeconds` is logged in (a headless Chromium;
+   * secrets from `env` and `cwd/.env`). Default false: read only.
+   */
+  refresh?: boolean;
+  /** With refresh: log in again when the session expires within this many seconds; default 600 (10 min). */
+  minValidSeconds?: number;
+  /** With refresh: per login step, seconds; default 30. */
+  timeoutSeconds?: number;
 }
 
 /** A saved session, ready for Node code: nothing here starts a browser or loads Playwright. */
@@ -47,12 +60,12 @@ export interface LoadedSession {
 }
 
 /**
- * The account's saved session, as `portal-login login` left it. Throws
- * PortalLoginError NO_SESSION when there is none (or it cannot be read),
- * CONFIG_INVALID / UNKNOWN_ACCOUNT for the config. It does not check or
- * renew the session (status/refresh do that; a `refresh` option is to come).
- * It reads the configured store (files, or Redis: STORE_UNAVAILABLE when
- * Redis does not answer).
+ * The account's saved session, as `portal-login login` left it (with
+ * `refresh: true`, after making sure it works). Throws PortalLoginError
+ * NO_SESSION when there is none (or it cannot be read), CONFIG_INVALID /
+ * UNKNOWN_ACCOUNT for the config, a login's own error when `refresh` had
+ * to log in and could not. It reads the configured store (files, or Redis:
+ * STORE_UNAVAILABLE when Redis does not answer).
  */
 export async function loadSession(account: string, options: LoadSessionOptions = {}): Promise<LoadedSession> {
   const cwd = options.cwd ?? process.cwd();
@@ -61,12 +74,19 @@ export async function loadSession(account: string, options: LoadSessionOptions =
   const [name] = selectAccounts(config, [account], source) as [string];
   const processEnv = options.env ?? process.env;
   const env = loadEnv({ dotenvPath: resolve(cwd, '.env'), processEnv });
-  const stores = await openStores({ store: config.store, stateDir: config.stateDir, ledgerDir: ledgerDir(processEnv), env, redactor: new Redactor(), source });
+  const redactor = new Redactor();
+  const stores = await openStores({ store: config.store, stateDir: config.stateDir, ledgerDir: ledgerDir(processEnv), env, redactor, source });
   try {
+    if (options.refresh) await refreshForLibrary({ name, config, source, stores, cwd, processEnv, redactor, ...pick(options) });
     return await loaded(name, configPath, config, stores, options);
   } finally {
     await stores.close();
   }
+}
+
+/** The refresh settings the caller gave (exactOptionalPropertyTypes: no undefined keys). */
+function pick({ minValidSeconds, timeoutSeconds }: LoadSessionOptions): { minValidSeconds?: number; timeoutSeconds?: number } {
+  return { ...(minValidSeconds === undefined ? {} : { minValidSeconds }), ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }) };
 }
 
 async function loaded(name: string, configPath: string, config: Config, stores: Stores, options: LoadSessionOptions): Promise<LoadedSession> {

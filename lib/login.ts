@@ -15,8 +15,8 @@ export interface LibraryLoginOptions {
   config?: string;
   /** Folder relative paths (and `.env`) resolve against; default process.cwd(). */
   cwd?: string;
-  /** Where secrets (and XDG_STATE_HOME for the used-code ledger) come from, under `cwd/.env`; default process.env. */
-  env?: NodeJS.ProcessEnv;
+  /** Where secrets (and PORTAL_LOGIN_LEDGER_DIR, if the used-code ledger is moved) come from, under `cwd/.env`; default process.env. */
+  env?: Record<string, string | undefined>; // not NodeJS.ProcessEnv: the published types must not need @types/node
   /** Per-step timeout in seconds; default 30, as the CLI's --timeout. */
   timeoutSeconds?: number;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from '../core/atomic-write.js';
 import { PortalLoginError } from '../core/errors.js';
 import { withFileLock } from '../core/file-lock.js';
+import { parseLoginRecord, serializeLoginRecord } from './login-record.js';
 import { fromStateFile, toStateFile, type LegacyFacts } from './state-file.js';
 import type { SessionStore } from './store.js';
 import { sweepStaleTemps } from './temp-sweep.js';
@@ -14,7 +15,8 @@ export interface FileStoreIo {
 
 /**
  * Sessions as files under `dir`: `<account>.json` (0600; see
- * session/state-file.ts), its lock `.<account>.lock`, nothing else once a
+ * session/state-file.ts), its lock `.<account>.lock` and its latest login's
+ * outcome `.<account>.last-login.json` (no secret), nothing else once a
  * save has run. Files of older versions next to it (`.meta.json`,
  * `.session-storage.json`) are read when the state file has no
  * `portalLogin` key, and deleted by the next save.
@@ -51,6 +53,14 @@ export function fileSessionStore(dir: string, io: FileStoreIo = { writeFileAtomi
       // Only once the new file is in place: until then the old pair is still the whole old session.
       const legacy = legacyPaths(account);
       await Promise.all([rm(legacy.meta, { force: true }), rm(legacy.sessionStorage, { force: true })]);
+    },
+
+    async recordLogin(account, record) {
+      await io.writeFileAtomic(join(dir, `.${account}.last-login.json`), serializeLoginRecord(record));
+    },
+
+    async lastLogin(account) {
+      return parseLoginRecord(await readFile(join(dir, `.${account}.last-login.json`), 'utf8').catch(() => undefined));
     },
 
     async lock(account, fn, options) {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PortalLoginError } from '../core/errors.js';
 import type { RedisConnection } from './redis-connection.js';
+import { parseLoginRecord, serializeLoginRecord } from './login-record.js';
 import { fromStateFile, toStateFile } from './state-file.js';
 import type { SessionStore } from './store.js';
 
@@ -19,6 +20,7 @@ import type { SessionStore } from './store.js';
  *   taken by another run finds the counter past its own token, and its save
  *   is refused inside Redis (one script, atomic): its session must not
  *   overwrite the newer one.
+ * - `<prefix>last-login:<account>`: the latest login's outcome (no secret).
  */
 export const LOCK_TTL_MS = 15_000;
 const POLL_MS = 200;
@@ -52,7 +54,7 @@ interface HeldLock {
 export function redisSessionStore(options: RedisStoreOptions): SessionStore {
   const { connection, keyPrefix } = options;
   const ttlMs = options.lockTtlMs ?? LOCK_TTL_MS;
-  const key = (kind: 'session' | 'lock' | 'fence', account: string) => `${keyPrefix}${kind}:${account}`;
+  const key = (kind: 'session' | 'lock' | 'fence' | 'last-login', account: string) => `${keyPrefix}${kind}:${account}`;
   const pathOf = (account: string) => `redis://${connection.address}/${key('session', account)}`;
   // Which lock the code running now holds: save() inside lock(fn) finds its fence here, however deep the call.
   const held = new AsyncLocalStorage<HeldLock>();
@@ -76,6 +78,14 @@ export function redisSessionStore(options: RedisStoreOptions): SessionStore {
       }
       const newer = await connection.call(`saving the session of ${account}`, (c) => c.eval(FENCED_SAVE, 2, key('session', account), key('fence', account), value, String(mine.fence)));
       if (Number(newer) !== 0) throw lockLostError(account, { newer: Number(newer), ours: mine.fence, ttlMs, where: `${key('lock', account)} at ${connection.address}` });
+    },
+
+    async recordLogin(account, record) {
+      await connection.call(`recording the last login of ${account}`, (c) => c.set(key('last-login', account), serializeLoginRecord(record)));
+    },
+
+    async lastLogin(account) {
+      return parseLoginRecord(await connection.call(`reading the last login of ${account}`, (c) => c.get(key('last-login', account))));
     },
 
     async lock(account, fn, lockOptions) {

@@ -1,4 +1,5 @@
 import { fileSessionStore } from './file-store.js';
+import type { LoginRecord } from './login-record.js';
 import type { Session } from './model.js';
 import type { RedisConnection } from './redis-connection.js';
 import { redisSessionStore } from './redis-store.js';
@@ -22,6 +23,10 @@ export interface SessionStore {
   lock<T>(account: string, fn: () => Promise<T>, options: StoreLockOptions): Promise<T>;
   /** Where the account's session lives, for messages and for Playwright's `storageState` option. */
   pathOf(account: string): string;
+  /** Keeps what the account's latest login came to (session/login-record.ts), replacing the one before. */
+  recordLogin(account: string, record: LoginRecord): Promise<void>;
+  /** The account's latest login record; undefined when none was kept (or it cannot be read). */
+  lastLogin(account: string): Promise<LoginRecord | undefined>;
 }
 
 export interface StoreLockOptions {

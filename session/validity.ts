@@ -5,6 +5,7 @@
  * cookies. The cheap answers come first, so a session known to be dead
  * never reaches the portal.
  */
+import type { ProbeAuth } from '../config/probe-schema.js';
 import type { PortalConfig } from '../config/schema.js';
 import { DIRECT, type Egress } from '../net/egress.js';
 import { fetchVia } from '../net/http-fetch.js';
@@ -110,7 +111,9 @@ function endedReason(session: Session, portal: PortalConfig, now: Date): string 
 /** What the probe URL answers with the session's cookies. */
 async function probeVerdict(session: Session, portal: PortalConfig, url: URL, now: Date, options: JudgeOptions): Promise<Pick<Verdict, 'valid' | 'reason' | 'rotation'>> {
   const where = `${url.origin}${url.pathname}`; // never the query: it may carry a token
-  const headers = probeHeaders(session, url, now);
+  const { headers, missing } = probeHeaders(session, portal.success.probeAuth, url, now);
+  // Names only, never a value: a probe sent without its token says why it was turned away.
+  const without = missing.length > 0 ? ` (sent without token${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: not in the saved session)` : '';
   let response: ProbeResponse;
   try {
     response = await (options.probe ?? httpProbe)({ url, headers, timeoutMs: options.timeoutMs ?? PROBE_TIMEOUT_MS });
@@ -119,7 +122,7 @@ async function probeVerdict(session: Session, portal: PortalConfig, url: URL, no
   }
   const expect = portal.success.probeExpect;
   const statusOk = expect?.status !== undefined ? response.status === expect.status : response.status >= 200 && response.status < 300;
-  if (!statusOk) return { valid: 'no', reason: `probe ${where} answered ${response.status}${expect?.status !== undefined ? `, not ${expect.status}` : ''}` };
+  if (!statusOk) return { valid: 'no', reason: `probe ${where} answered ${response.status}${expect?.status !== undefined ? `, not ${expect.status}` : ''}${without}` };
   if (expect?.contains !== undefined && !(await response.body()).includes(expect.contains)) {
     return { valid: 'no', reason: `probe ${where} answered ${response.status} without the expected text (success.probeExpect.contains)` };
   }
@@ -128,13 +131,22 @@ async function probeVerdict(session: Session, portal: PortalConfig, url: URL, no
 }
 
 /**
- * The probe's headers: the cookies a client would send to `url`. Captured
- * tokens (session.tokens) will be sent too once their capture config says
- * under which header each goes; until then there are none to send.
+ * The probe's headers: the cookies a client would send to `url`, and each
+ * captured token `probeAuth` names under its header (`Authorization:
+ * Bearer <token>` by default). A token the session lacks is left out and
+ * named in `missing`; one a header cannot carry (a line break) too, since
+ * fetch would put the value into its error message.
  */
-function probeHeaders(session: Session, url: URL, now: Date): Record<string, string> {
+export function probeHeaders(session: Session, probeAuth: readonly ProbeAuth[], url: URL, now: Date): { headers: Record<string, string>; missing: string[] } {
   const cookie = cookieHeader(session.cookies, url, now);
-  return cookie ? { cookie } : {};
+  const headers: Record<string, string> = cookie ? { cookie } : {};
+  const missing: string[] = [];
+  for (const { token, header, prefix } of probeAuth) {
+    const value = session.tokens[token];
+    if (value === undefined || value === '' || /[\r\n\0]/.test(value)) missing.push(token);
+    else headers[header.toLowerCase()] = `${prefix}${value}`;
+  }
+  return { headers, missing };
 }
 
 /** fetch's own message is "fetch failed"; the reason is in its cause (ECONNREFUSED, a timeout). */

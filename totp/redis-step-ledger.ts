@@ -23,6 +23,8 @@ return 1`;
 
 export function redisStepLedger(connection: RedisConnection, keyPrefix: string, now: () => number = Date.now): StepLedger {
   return {
+    // The connection is already up (openStores connected it): nothing more to prove before a login.
+    prepare: async () => undefined,
     async claim(spec, choose) {
       const base = `${keyPrefix}totp:${secretKey(spec)}`;
       const stored = await connection.call('reading the used-code ledger', (c) => c.get(`${base}:last`));

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensurePrivateDir, writeFileAtomic } from '../core/atomic-write.js';
+import { ensurePrivateDir, ensureWritableDir, writeFileAtomic } from '../core/atomic-write.js';
+import { PortalLoginError } from '../core/errors.js';
 import { withFileLock } from '../core/file-lock.js';
+import { checkLedgerDirOwnership, LEDGER_DIR_ENV } from './ledger-location.js';
 import type { TotpSpec } from './spec.js';
 
 /** Reserves windows so no process ever submits the same code twice. */
@@ -12,6 +14,12 @@ export interface StepLedger {
    * lets `choose` pick one, and records it before returning it.
    */
   claim<T extends { step: number }>(spec: TotpSpec, choose: (lastUsedStep: number | undefined) => T): Promise<T>;
+  /**
+   * Proves the ledger can record a claim, before any portal is contacted:
+   * a ledger that cannot would let the password and a code be spent first.
+   * Throws STATE_WRITE_FAILED (a folder that cannot be written or is not safe).
+   */
+  prepare(): Promise<void>;
 }
 
 interface LedgerRecord {
@@ -25,6 +33,14 @@ interface LedgerRecord {
  */
 export function fileStepLedger(dir: string, options: { lockWaitMs?: number } = {}): StepLedger {
   return {
+    async prepare() {
+      try {
+        await ensureWritableDir(dir);
+      } catch (error) {
+        throw ledgerWriteFailed(dir, error);
+      }
+      await checkLedgerDirOwnership(dir);
+    },
     async claim(spec, choose) {
       await ensurePrivateDir(dir);
       const file = join(dir, `${secretKey(spec)}.json`);
@@ -43,6 +59,7 @@ export function fileStepLedger(dir: string, options: { lockWaitMs?: number } = {
 export function memoryStepLedger(): StepLedger {
   const used = new Map<string, number>();
   return {
+    prepare: async () => undefined,
     async claim(spec, choose) {
       const key = secretKey(spec);
       const chosen = choose(used.get(key));
@@ -64,4 +81,13 @@ async function readLastUsed(file: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** The ledger's folder refused a file (read-only mount, no permission, full disk): say which folder and how to move it. */
+function ledgerWriteFailed(dir: string, error: unknown): PortalLoginError {
+  const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message.split('\n')[0] : String(error));
+  return new PortalLoginError('STATE_WRITE_FAILED', `The used-code ledger folder ${dir} cannot be written (${code}); no portal was contacted.`, {
+    hint: `portal-login records each TOTP window it uses there, so no code is ever sent twice. Make that folder writable by this user, or set ${LEDGER_DIR_ENV} to a folder this user can write (the same one for every run of this user).`,
+    cause: error,
+  });
 }

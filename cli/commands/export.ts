@@ -12,6 +12,7 @@ import type { SessionStore } from '../../session/store.js';
 import { ledgerDir } from '../../totp/ledger-location.js';
 import type { Session } from '../../session/model.js';
 import type { CliContext } from '../context.js';
+import type { RefreshTarget } from '../../app/refresh.js';
 
 export interface ExportArgs {
   account: string;
@@ -22,6 +23,13 @@ export interface ExportArgs {
   stateDir?: string;
   /** netscape: curl's `#HttpOnly_` prefix (off for wget). */
   httponlyPrefix: boolean;
+  /** First make sure the session works, as `refresh` does (probe, write-back, login when needed). */
+  refresh: boolean;
+  /** With refresh: a session expiring sooner than this (ms) is logged in again. */
+  minValid: number;
+  /** With refresh: seconds per login step. */
+  timeout: number;
+  verbose: boolean;
 }
 
 /**
@@ -37,7 +45,10 @@ export async function exportCommand(args: ExportArgs, ctx: CliContext, now: () =
   const stateDir = args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir;
   const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
   const stores = await openStores({ store: config.store, stateDir, ledgerDir: ledgerDir(ctx.env), env, redactor: ctx.redactor, source });
-  const session = await loadForExport(stores.sessions, account, args.config).finally(() => stores.close());
+  const session = await (async () => {
+    if (args.refresh) await refreshForExport(account, { config, source, stateDir, artifactsDir: config.artifactsDir, store: stores.sessions, ledger: stores.ledger }, args, ctx, now);
+    return loadForExport(stores.sessions, account, args.config);
+  })().finally(() => stores.close());
 
   const at = now();
   ctx.out(exportSession(args.format, session, { url, now: at, httpOnlyPrefix: args.httponlyPrefix }));
@@ -47,6 +58,20 @@ export async function exportCommand(args: ExportArgs, ctx: CliContext, now: () =
     ctx.err(`note: no cookie of account "${account}" matches ${url.origin}${url.pathname} (domain, path, https-only or expired); the cookie is empty. Pass --url with the address you will call, or log in again.`);
   }
   return 0;
+}
+
+/**
+ * --refresh: the session is judged (its probe's rotated cookies written back
+ * under the account's lock, so what is printed is the live value) and
+ * logged in again when it is missing, invalid or expiring within
+ * --min-valid. What happened goes to stderr; a failed login is the error.
+ */
+async function refreshForExport(account: string, target: RefreshTarget, args: ExportArgs, ctx: CliContext, now: () => Date): Promise<void> {
+  // Loaded only with --refresh: a plain export (a cron job's curl line) starts as fast as before.
+  const [{ refreshOne }, { refreshSettings }] = await Promise.all([import('../../app/refresh.js'), import('./refresh.js')]);
+  const settings = refreshSettings({ ...args, force: false, headed: false, trace: false, json: false, concurrency: 1 }, ctx);
+  const done = await refreshOne(account, target, settings, now);
+  ctx.err(`${account}: ${done.action === 'kept' ? 'session kept' : 'logged in'} (${done.reason}).`);
 }
 
 /** --url, else the origin of the portal's login page (path "/", so cookies scoped to a deeper path need --url). */

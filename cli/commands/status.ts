@@ -47,6 +47,7 @@ export function checkAsJson(check: SessionCheck) {
     valid: check.verdict.valid,
     reason: check.verdict.reason,
     wroteBack: check.wroteBack,
+    lastLogin: check.lastLogin ?? null,
   };
 }
 
@@ -59,12 +60,19 @@ export function expiryText(check: SessionCheck): string {
   return check.verdict.expiresAt ? shortTime(check.verdict.expiresAt) : 'browser session';
 }
 
+/** "ok 2026-…Z", "BAD_CREDENTIALS 2026-…Z" (the code only: no portal text), or "-" when no login was recorded. */
+export function lastLoginText(check: SessionCheck): string {
+  const last = check.lastLogin;
+  if (!last) return '-';
+  return `${last.ok ? 'ok' : last.code} ${shortTime(last.at)}`;
+}
+
 function statusTable(checks: readonly SessionCheck[]): string {
-  const header = ['ACCOUNT', 'PORTAL', 'SAVED AT', 'EXPIRES AT', 'VALID', 'REASON'];
+  const header = ['ACCOUNT', 'PORTAL', 'SAVED AT', 'EXPIRES AT', 'LAST LOGIN', 'VALID', 'REASON'];
   const rows = checks.map((c) => {
     const saved = c.info ? `${shortTime(c.info.savedAt)}${c.info.obtainedBy === 'write-back' ? ' (write-back)' : ''}` : '-';
     const cutoff = c.verdict.nextCutoffAt && c.verdict.valid !== 'no' ? `; ends by the cutoff at ${shortTime(c.verdict.nextCutoffAt)}` : '';
-    return [c.account, c.portal, saved, expiryText(c), c.verdict.valid, `${c.verdict.reason}${cutoff}`];
+    return [c.account, c.portal, saved, expiryText(c), lastLoginText(c), c.verdict.valid, `${c.verdict.reason}${cutoff}`];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   // The last column is not padded: trailing spaces only get in the way of grep and diff.

@@ -61,3 +61,33 @@ test('demo --variant api logs the demo user in over HTTP, with no browser', asyn
   const saved = JSON.parse(await readFile(join(dir, '.portal-login/state/demo37.json'), 'utf8')) as { portalLogin: { tokens: Record<string, string> } };
   expect(Object.keys(saved.portalLogin.tokens)).toEqual(['authToken']);
 });
+
+test('success.probeAuth: status sends the captured bearer token to the demo /api/me, which then needs no cookie', async ({ portal, tempDir }) => {
+  const dir = await tempDir();
+  const setup = demoApiLoginSetup(portal.url, ['demo34'], { stateDir: join(dir, 'state'), artifactsDir: join(dir, 'artifacts') });
+  const configFor = async (name: string, probeAuth?: unknown) => {
+    const path = join(dir, name);
+    const api = setup.config.portals!.api!;
+    await writeFile(path, stringify({ ...setup.config, portals: { api: { ...api, success: { probeUrl: `${portal.url}/api/me`, ...(probeAuth ? { probeAuth } : {}) } } } }));
+    return path;
+  };
+  const [withToken, cookieOnly] = [await configFor('with-token.yaml', { token: 'authToken' }), await configFor('cookie-only.yaml')];
+  const login = await runCli(['login', '--config', withToken], { cwd: dir, env: setup.env });
+  expect(login.status, login.stderr).toBe(0);
+  // As an API that sets no cookie at all: only the token says who this is, and without it the API turns the probe away.
+  const statePath = join(dir, 'state', 'demo34.json');
+  const state = JSON.parse(await readFile(statePath, 'utf8')) as { cookies: unknown[]; portalLogin: { tokens: Record<string, string>; info: { sessionCookies: string[] } } };
+  const token = state.portalLogin.tokens.authToken!;
+  state.cookies = [];
+  state.portalLogin.info.sessionCookies = [];
+  await writeFile(statePath, JSON.stringify(state), { mode: 0o600 });
+
+  const status = async (config: string) => {
+    const run = await runCli(['status', '--json', '--config', config], { cwd: dir, env: setup.env });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).not.toContain(token);
+    return (JSON.parse(run.stdout) as { accounts: Array<{ valid: string; reason: string }> }).accounts[0];
+  };
+  expect(await status(withToken)).toMatchObject({ valid: 'yes', reason: `probe ${portal.url}/api/me answered 200` });
+  expect(await status(cookieOnly)).toMatchObject({ valid: 'no', reason: `probe ${portal.url}/api/me answered 401` });
+});

@@ -111,7 +111,7 @@ function onTerminal(args: string[], cwd: string, env: Record<string, string>): P
   return new Promise((done, fail) => {
     const child = spawn('python3', [join(ROOT, 'tests/support/pty-answer.py'), 'Verification code for', process.execPath, CLI, ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: cwd, ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORTAL_LOGIN_LEDGER_DIR: join(cwd, '.ledger'), ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';

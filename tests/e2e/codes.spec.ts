@@ -2,9 +2,14 @@
  * Codes: never the same code twice for one secret (even from two processes
  * at once), and a rejected code is retried exactly once, from a new window.
  */
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, expect } from '../support/fixtures.js';
+import { demoUser } from '../../demo-portal/index.js';
 import { secondsLeft } from '../../totp/code.js';
+import { ledgerDir } from '../../totp/ledger-location.js';
+import { resolveTotpSpec } from '../../totp/spec.js';
+import { secretKey } from '../../totp/step-ledger.js';
 import { runCli } from '../support/cli.js';
 import { useWindowElsewhere } from '../support/portal-http.js';
 
@@ -21,6 +26,28 @@ test('two processes logging in the same account at once, with different state di
   expect(codes).toHaveLength(2);
   expect(new Set(codes).size).toBe(2);
   expect(a.stderr + b.stderr).toContain('Waiting'); // the second one waited for the next window
+});
+
+test('two processes with different XDG_STATE_HOME (and HOME) use one ledger per OS user: never the same code', async ({ portal, demoWorkspace, tempDir }) => {
+  const ws = await demoWorkspace(portal.url, ['classic'], ['demo40']);
+  // No override: the real per-user ledger, as two cron jobs or a cron job and a shell with different environments would use.
+  const [homeA, homeB] = [await tempDir(), await tempDir()];
+  const env = (home: string) => ({ ...ws.env, PORTAL_LOGIN_LEDGER_DIR: '', XDG_STATE_HOME: home, HOME: home });
+  const ledgerFile = join(ledgerDir({}), `${secretKey(resolveTotpSpec(demoUser('demo40').totpSecret, {}, 'test'))}.json`);
+  try {
+    const [a, b] = await Promise.all([
+      runCli(['login', '--config', ws.configPath, '--state-dir', join(ws.dir, 'state-a')], { cwd: ws.dir, env: env(homeA) }),
+      runCli(['login', '--config', ws.configPath, '--state-dir', join(ws.dir, 'state-b')], { cwd: ws.dir, env: env(homeB) }),
+    ]);
+    expect(a.status, a.stderr).toBe(0);
+    expect(b.status, b.stderr).toBe(0);
+    const codes = portal.submittedCodes('demo40');
+    expect(codes).toHaveLength(2);
+    expect(new Set(codes).size).toBe(2);
+    expect(a.stderr + b.stderr).toContain('Waiting'); // the second one found the window used in the shared ledger
+  } finally {
+    await rm(ledgerFile, { force: true }); // the demo secret's record in this user's real ledger
+  }
 });
 
 test('a rejected code is retried once, with a code from a new window', async ({ portal, demoWorkspace }) => {

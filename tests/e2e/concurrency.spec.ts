@@ -19,7 +19,8 @@ test('--concurrency 3 over six accounts of two portals: five log in, the wrong p
   const result = JSON.parse(run.stdout) as { ok: boolean; accounts: Array<{ account: string; ok: boolean; error?: { code: string } }> };
   expect(result.accounts.map((a) => [a.account, a.ok, a.error?.code ?? null])).toEqual(names.map((n) => [n, n !== 'spa-demo04', n === 'spa-demo04' ? 'BAD_CREDENTIALS' : null]));
   expect(run.status).toBe(4);
-  expect(await stateEntries(ws.stateDir)).toEqual(names.filter((n) => n !== 'spa-demo04').map((n) => `${n}.json`).sort());
+  const sessions = names.filter((n) => n !== 'spa-demo04').map((n) => `${n}.json`);
+  expect(await stateEntries(ws.stateDir)).toEqual([...sessions, ...names.map((n) => `.${n}.last-login.json`)].sort()); // the failed one's record, no session
   for (const user of users) expect(portal.loginAttempts(user)).toBe(1);
 });
 

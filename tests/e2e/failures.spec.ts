@@ -146,7 +146,7 @@ test('a state dir that cannot be written: exit 11 before the portal is touched, 
   await writeFile(blocker, 'a file where the state dir should be');
   const run = await runCli(['login', '--config', ws.configPath, '--state-dir', join(blocker, 'state')], { cwd: ws.dir, env: ws.env });
   expect(run.status).toBe(11);
-  expect(run.stderr).toContain('error [STATE_WRITE_FAILED]: Could not write');
+  expect(run.stderr).toContain(`error [STATE_WRITE_FAILED]: The state folder ${join(blocker, 'state')} cannot be written (ENOTDIR); no portal was contacted.`);
   expect(run.stderr).not.toContain('internal error');
   expect(portal.loginAttempts('demo30')).toBe(0);
 });

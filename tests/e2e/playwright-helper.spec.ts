@@ -14,7 +14,7 @@ const USER = 'demo17';
 
 test('logs in once, then reuses the saved state; a context from it reaches the dashboard', async ({ portal, demoWorkspace, browser }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], [USER]);
-  const options = { cwd: ws.dir, env: { ...ws.env, XDG_STATE_HOME: ws.dir } };
+  const options = { cwd: ws.dir, env: { ...ws.env, PORTAL_LOGIN_LEDGER_DIR: join(ws.dir, '.ledger') } };
 
   const first = await sessionFor(USER, options);
   expect(first).toBe(join(ws.stateDir, `${USER}.json`));
@@ -34,7 +34,7 @@ test('logs in once, then reuses the saved state; a context from it reaches the d
 
 test('a failed login throws its PortalLoginError and saves nothing', async ({ portal, demoWorkspace }) => {
   const ws = await demoWorkspace(portal.url, ['classic'], [USER]);
-  const env = { ...ws.env, DEMO17_PASSWORD: 'not-the-password', XDG_STATE_HOME: ws.dir };
+  const env = { ...ws.env, DEMO17_PASSWORD: 'not-the-password', PORTAL_LOGIN_LEDGER_DIR: join(ws.dir, '.ledger') };
   const error = await sessionFor(USER, { cwd: ws.dir, env, timeoutSeconds: 5 }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(PortalLoginError);
   expect((error as PortalLoginError).code).toBe('BAD_CREDENTIALS');

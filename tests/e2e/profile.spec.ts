@@ -77,7 +77,7 @@ test('a run killed with its Chromium leaves its profile, linked from its run fol
 
   const child = spawn(process.execPath, [CLI, 'login', '--config', waiting.configPath], {
     cwd: waiting.dir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: waiting.dir, ...env(waiting) },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORTAL_LOGIN_LEDGER_DIR: join(waiting.dir, '.ledger'), ...env(waiting) },
   });
   let stderr = '';
   const exited = once(child, 'close');

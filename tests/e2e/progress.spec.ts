@@ -15,7 +15,7 @@ function onTerminal(args: string[], cwd: string, env: Record<string, string>): P
   return new Promise((done, fail) => {
     const child = spawn('python3', [join(ROOT, 'tests/support/pty-answer.py'), 'no prompt is expected in this run', process.execPath, CLI, ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: cwd, PTY_TOTP_SECRET: demoUser('demo').totpSecret, ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORTAL_LOGIN_LEDGER_DIR: join(cwd, '.ledger'), PTY_TOTP_SECRET: demoUser('demo').totpSecret, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';

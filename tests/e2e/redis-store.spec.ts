@@ -20,7 +20,7 @@ const redisStore = (config: { store?: unknown }) => void (config.store = { redis
 
 /** Starts the CLI without waiting for it; `until` waits for its stderr to show `text`. */
 function start(args: string[], ws: Workspace, env: Record<string, string>) {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ws.dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: ws.dir, ...ws.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ws.dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORTAL_LOGIN_LEDGER_DIR: join(ws.dir, '.ledger'), ...ws.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const run: CliRun = { status: null, stdout: '', stderr: '' };
   child.stdout.on('data', (d) => (run.stdout += d));
   child.stderr.on('data', (d) => (run.stderr += d));
@@ -136,7 +136,7 @@ test('examples/k8s-cronjob.yaml: an Indexed CronJob in Asia/Kolkata that never o
       const run = await new Promise<CliRun>((resolve) => {
         const child = spawn('sh', ['-c', command], {
           cwd: ws.dir,
-          env: { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '', XDG_STATE_HOME: ws.dir, ...ws.env, JOB_COMPLETION_INDEX: String(index), PORTAL_LOGIN_CONFIG: ws.configPath, REDIS_URL: redis.url },
+          env: { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '', PORTAL_LOGIN_LEDGER_DIR: join(ws.dir, '.ledger'), ...ws.env, JOB_COMPLETION_INDEX: String(index), PORTAL_LOGIN_CONFIG: ws.configPath, REDIS_URL: redis.url },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         const out = { stdout: '', stderr: '' };

@@ -45,7 +45,7 @@ const localise = (command: string, dir: string) =>
 
 const sh = (script: string, cwd: string, env: Record<string, string>) =>
   new Promise<{ status: number; stdout: string; stderr: string }>((done) => {
-    execFile('/bin/sh', ['-c', script], { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: cwd, ...env } }, (error, stdout, stderr) =>
+    execFile('/bin/sh', ['-c', script], { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORTAL_LOGIN_LEDGER_DIR: join(cwd, '.ledger'), ...env } }, (error, stdout, stderr) =>
       done({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });

@@ -16,7 +16,7 @@ import { CLI, ROOT, runCli, type Workspace } from '../support/cli.js';
 function startCli(args: string[], ws: Workspace, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: ws.dir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: ws.dir, ...ws.env, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORTAL_LOGIN_LEDGER_DIR: join(ws.dir, '.ledger'), ...ws.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const run = { stdout: '', stderr: '' };
@@ -49,7 +49,7 @@ test('two overlapping login runs for one account: the second waits for the first
   expect(two.status, two.stderr).toBe(0);
   expect(portal.loginAttempts('demo37')).toBe(2);
   expect(one.stderr).not.toContain('waiting up to');
-  expect(await stateEntries(ws.stateDir)).toEqual(['demo37.json', 'demo37.json.go']); // lock released, no temp left
+  expect(await stateEntries(ws.stateDir)).toEqual(['.demo37.last-login.json', 'demo37.json', 'demo37.json.go']); // lock released, no temp left
 });
 
 test('killed with SIGKILL mid-save: no state file and one complete temp; the next run takes over the stale lock, sweeps the temp and saves one file', async ({ portal, demoWorkspace }) => {
@@ -69,7 +69,7 @@ test('killed with SIGKILL mid-save: no state file and one complete temp; the nex
   const next = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
   expect(next.status, next.stderr).toBe(0);
   expect(next.stderr).toContain('Another portal-login run is logging demo38 in; waiting up to'); // the dead run's lock, until it went stale
-  expect(await stateEntries(ws.stateDir)).toEqual(['demo38.json']);
+  expect(await stateEntries(ws.stateDir)).toEqual(['.demo38.last-login.json', 'demo38.json']);
   const saved = JSON.parse(await readFile(statePath, 'utf8')) as StateFile;
   expect(saved.portalLogin?.info).toMatchObject({ account: 'demo38', portal: 'classic' });
 });

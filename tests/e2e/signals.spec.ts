@@ -21,7 +21,7 @@ for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
     // The same user again at once: its window is used, so this run waits for the next one.
     const child = spawn(process.execPath, [CLI, 'login', '--config', ws.configPath], {
       cwd: ws.dir,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: ws.dir, ...ws.env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORTAL_LOGIN_LEDGER_DIR: join(ws.dir, '.ledger'), ...ws.env },
     });
     let stderr = '';
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));

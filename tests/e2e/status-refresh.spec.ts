@@ -71,17 +71,17 @@ test('status: a table and JSON per account, no cookie value anywhere, no Playwri
   const table = await runLogged(['status', '--config', ws.configPath], ws);
   expect(table.status, table.stderr).toBe(0);
   const lines = table.stdout.trimEnd().split('\n');
-  expect(lines[0]).toMatch(/^ACCOUNT\s+PORTAL\s+SAVED AT\s+EXPIRES AT\s+VALID\s+REASON$/);
-  expect(lines[1]).toMatch(new RegExp(`^demo12\\s+classic\\s+${saved.portalLogin!.info.savedAt.slice(0, 19)}Z\\s+${saved.portalLogin!.info.expiresAt!.slice(0, 19)}Z\\s+yes\\s+probe ${portal.url}/api/me answered 200$`));
-  expect(lines[2]).toMatch(/^demo13\s+classic\s+-\s+-\s+no\s+no saved session$/);
+  expect(lines[0]).toMatch(/^ACCOUNT\s+PORTAL\s+SAVED AT\s+EXPIRES AT\s+LAST LOGIN\s+VALID\s+REASON$/);
+  expect(lines[1]).toMatch(new RegExp(`^demo12\\s+classic\\s+${saved.portalLogin!.info.savedAt.slice(0, 19)}Z\\s+${saved.portalLogin!.info.expiresAt!.slice(0, 19)}Z\\s+ok \\S+Z\\s+yes\\s+probe ${portal.url}/api/me answered 200$`));
+  expect(lines[2]).toMatch(/^demo13\s+classic\s+-\s+-\s+-\s+no\s+no saved session$/);
   expect(table.stdout + table.stderr).not.toContain(secret);
   expect(table.imported).toContain('dist/bin/chunks/');
   expect(table.imported).not.toMatch(/playwright/);
 
   const { accounts } = await statusJson(ws);
   expect(accounts).toEqual([
-    { account: 'demo12', portal: 'classic', savedAt: saved.portalLogin!.info.savedAt, obtainedBy: 'login', expiresAt: saved.portalLogin!.info.expiresAt, nextCutoffAt: null, valid: 'yes', reason: `probe ${portal.url}/api/me answered 200`, wroteBack: false },
-    { account: 'demo13', portal: 'classic', savedAt: null, obtainedBy: null, expiresAt: null, nextCutoffAt: null, valid: 'no', reason: 'no saved session', wroteBack: false },
+    { account: 'demo12', portal: 'classic', savedAt: saved.portalLogin!.info.savedAt, obtainedBy: 'login', expiresAt: saved.portalLogin!.info.expiresAt, nextCutoffAt: null, valid: 'yes', reason: `probe ${portal.url}/api/me answered 200`, wroteBack: false, lastLogin: { at: expect.any(String) as unknown, durationMs: expect.any(Number) as unknown, ok: true } },
+    { account: 'demo13', portal: 'classic', savedAt: null, obtainedBy: null, expiresAt: null, nextCutoffAt: null, valid: 'no', reason: 'no saved session', wroteBack: false, lastLogin: null },
   ]);
 
   const refresh = await runLogged(['refresh', 'demo12', '--config', ws.configPath], ws);
@@ -160,7 +160,7 @@ test('two refresh runs at once: the account is logged in once; the second re-jud
   const ws = await demoWorkspace(portal.url, ['classic'], ['demo19']);
   const statePath = join(ws.stateDir, 'demo19.json');
   const start = (env: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, [CLI, 'refresh', '--config', ws.configPath], { cwd: ws.dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: ws.dir, ...ws.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'refresh', '--config', ws.configPath], { cwd: ws.dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORTAL_LOGIN_LEDGER_DIR: join(ws.dir, '.ledger'), ...ws.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const run = { stdout: '', stderr: '' };
     child.stdout.on('data', (d) => (run.stdout += d));
     child.stderr.on('data', (d) => (run.stderr += d));
@@ -180,4 +180,21 @@ test('two refresh runs at once: the account is logged in once; the second re-jud
   expect(first.run.stdout).toMatch(/^demo19: logged in \(no saved session\); session saved to /);
   expect(second.run.stdout).toMatch(/^demo19: kept \(another run logged it in meanwhile; valid until /);
   expect(portal.loginAttempts('demo19')).toBe(1);
+});
+
+test('status LAST LOGIN: a failed login after a good one shows its error code (no message, no secret) while the good session stays valid', async ({ portal, demoWorkspace }) => {
+  const ws = await demoWorkspace(portal.url, ['classic'], ['demo19']);
+  const good = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
+  expect(good.status, good.stderr).toBe(0);
+  const wrong = 'not-the-password-19';
+  const failed = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: { ...ws.env, DEMO19_PASSWORD: wrong } });
+  expect(failed.status).toBe(4);
+
+  const table = await runCli(['status', '--config', ws.configPath], { cwd: ws.dir });
+  expect(table.stdout.split('\n')[1]).toMatch(/^demo19\s+classic\s+\S+Z\s+\S+Z\s+BAD_CREDENTIALS \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+yes\s+probe /);
+  const { accounts } = await statusJson(ws);
+  expect(accounts[0]).toMatchObject({ valid: 'yes', obtainedBy: 'login', lastLogin: { ok: false, code: 'BAD_CREDENTIALS' } });
+  const record = await readFile(join(ws.stateDir, '.demo19.last-login.json'), 'utf8');
+  expect(Object.keys(JSON.parse(record) as object).sort()).toEqual(['at', 'code', 'durationMs', 'ok']);
+  for (const text of [table.stdout, record]) expect(text).not.toContain(wrong);
 });

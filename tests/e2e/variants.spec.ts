@@ -40,7 +40,7 @@ for (const variant of ['classic', 'boxes', 'spa', 'plain', 'skewed'] as DemoVari
     const sessionCookie = saved.cookies.find((c) => c.name === 'demo_session');
     expect(saved.portalLogin?.info.expiresAt).toBe(sessionCookie ? new Date(sessionCookie.expires * 1000).toISOString() : null);
     expect(result.accounts[0]!.expiresAt).toBe(saved.portalLogin?.info.expiresAt);
-    expect(await stateEntries(ws.stateDir)).toEqual(['demo07.json']);
+    expect(await stateEntries(ws.stateDir)).toEqual(['.demo07.last-login.json', 'demo07.json']);
 
     // The saved state is what Playwright loads: a new context starts logged in.
     const context = await browser.newContext({ storageState: statePath });
@@ -76,7 +76,7 @@ test('storage switches: sessionStorage and IndexedDB are saved when the portal k
   expect(run.status, run.stderr).toBe(0);
   const saved = JSON.parse(await readFile(join(ws.stateDir, 'demo28.json'), 'utf8')) as StateFile;
   expect(saved.portalLogin?.sessionStorage).toEqual({ [portal.url]: { demo_tab: 'signed-in' } });
-  expect(await stateEntries(ws.stateDir)).toEqual(['demo28.json']); // no separate session-storage file any more
+  expect(await stateEntries(ws.stateDir)).toEqual(['.demo28.last-login.json', 'demo28.json']); // no separate session-storage file any more
 });
 
 test('session.cookies names the cookie that carries the session: a browser-session cookie gives no expiry, not another cookie\'s', async ({ portal, demoWorkspace }) => {
@@ -99,7 +99,7 @@ test('files of an older version (.meta.json, .session-storage.json) are removed 
   await writeFile(join(ws.stateDir, 'demo35.meta.json'), JSON.stringify({ account: 'demo35', portal: 'spa', savedAt: '2025-01-01T00:00:00.000Z' }));
   const run = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
   expect(run.status, run.stderr).toBe(0);
-  expect(await stateEntries(ws.stateDir)).toEqual(['demo35.json']);
+  expect(await stateEntries(ws.stateDir)).toEqual(['.demo35.last-login.json', 'demo35.json']);
   expect((await stat(join(ws.stateDir, 'demo35.json'))).mode & 0o777).toBe(0o600);
 });
 

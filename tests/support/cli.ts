@@ -17,14 +17,18 @@ export interface CliRun {
 
 /**
  * Runs the built CLI as a user would, in `cwd`, with only the given env (plus
- * PATH/HOME). The used-code ledger lives under `cwd` (XDG_STATE_HOME), so
- * tests that reuse a demo user in parallel do not wait on each other.
+ * PATH/HOME). The used-code ledger is moved under `cwd` (PORTAL_LOGIN_LEDGER_DIR:
+ * the real one is per OS user, whatever XDG_STATE_HOME says), so tests that
+ * reuse a demo user in parallel do not wait on each other; pass
+ * `PORTAL_LOGIN_LEDGER_DIR: ''` in env to use the real one. `as` runs it as
+ * another OS user (root only; Node's spawn uid/gid).
  */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string }): Promise<CliRun> {
+export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string; as?: { uid: number; gid: number } }): Promise<CliRun> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: options.cwd, ...options.env },
+      ...options.as,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORTAL_LOGIN_LEDGER_DIR: join(options.cwd, '.ledger'), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -8,7 +8,7 @@ import { writeDemoWorkspace, type DemoWorkspaceFactory } from './cli.js';
 /** Makes a new empty folder under the OS temp dir, named `prefix` + random; removed after the test. */
 export type TempDirFactory = (prefix?: string) => Promise<string>;
 
-interface Fixtures {
+export interface Fixtures {
   /** A fresh demo portal per test (its own lockout, replay and code records). */
   portal: DemoPortal;
   tempDir: TempDirFactory;

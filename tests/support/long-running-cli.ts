@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { CLI } from './cli.js';
 
 /** A CLI process that runs until stopped (schedule, serve), its output collected as it comes. */
@@ -18,7 +19,7 @@ export interface RunningCli {
 export function startCli(args: string[], options: { cwd: string; env?: Record<string, string> }): RunningCli {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_STATE_HOME: options.cwd, ...options.env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORTAL_LOGIN_LEDGER_DIR: join(options.cwd, '.ledger'), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = { stdout: '', stderr: '' };

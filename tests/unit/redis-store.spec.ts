@@ -239,3 +239,14 @@ function holder(redis: RunningRedis, prefix: string) {
   };
   return { process: child, line, done };
 }
+
+test('the last login record is its own key, replaced by the next, and read back as stored; a foreign value is none', async ({ connection, prefix }) => {
+  const store = storeOf(connection, prefix);
+  expect(await store.lastLogin('main')).toBeUndefined();
+  await store.recordLogin('main', { at: '2026-01-02T03:04:05.000Z', durationMs: 1200, ok: true });
+  await store.recordLogin('main', { at: '2026-01-02T04:00:00.000Z', durationMs: 900, ok: false, code: 'BAD_CREDENTIALS' });
+  expect(await store.lastLogin('main')).toEqual({ at: '2026-01-02T04:00:00.000Z', durationMs: 900, ok: false, code: 'BAD_CREDENTIALS' });
+  expect(await connection.client.keys(`${prefix}*`)).toEqual([`${prefix}last-login:main`]);
+  await connection.client.set(`${prefix}last-login:main`, '{"ok":"maybe"}');
+  expect(await store.lastLogin('main')).toBeUndefined();
+});

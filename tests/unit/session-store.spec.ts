@@ -249,3 +249,18 @@ test.describe('session cookies and expiry', () => {
     });
   }
 });
+
+test('the last login record: a hidden 0600 file beside the session, replaced by the next; unreadable or malformed is none', async () => {
+  const store = fileSessionStore(dir);
+  expect(await store.lastLogin('main')).toBeUndefined();
+  await store.recordLogin('main', { at: '2026-01-02T03:04:05.000Z', durationMs: 1200, ok: true });
+  expect(await store.lastLogin('main')).toEqual({ at: '2026-01-02T03:04:05.000Z', durationMs: 1200, ok: true });
+  await store.recordLogin('main', { at: '2026-01-02T04:00:00.000Z', durationMs: 900, ok: false, code: 'CODE_REJECTED' });
+  expect(await store.lastLogin('main')).toEqual({ at: '2026-01-02T04:00:00.000Z', durationMs: 900, ok: false, code: 'CODE_REJECTED' });
+  expect(await readdir(dir)).toEqual(['.main.last-login.json']);
+  expect((await stat(join(dir, '.main.last-login.json'))).mode & 0o777).toBe(0o600);
+  for (const text of ['not json', '{"at":"yesterday","durationMs":1,"ok":true}', '{"at":"2026-01-02T03:04:05.000Z","durationMs":1,"ok":false,"code":"a message"}']) {
+    await writeFile(join(dir, '.main.last-login.json'), text);
+    expect(await store.lastLogin('main'), text).toBeUndefined();
+  }
+});
