@@ -5,7 +5,7 @@
  * with it as the last used one, keys never hold the secret and expire; the
  * config's store shapes and openStores' errors.
  */
-import { test as base, expect } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ import { chooseStep } from '../../totp/freshness.js';
 import { redisStepLedger } from '../../totp/redis-step-ledger.js';
 import { resolveTotpSpec, type TotpSpec } from '../../totp/spec.js';
 import { secretKey } from '../../totp/step-ledger.js';
-import { startRedis, type RunningRedis } from '../support/redis.js';
+import { redisTest } from '../support/redis-fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'JBSWY3DPEHPK3PXPGEZDGNBVGY3TQOJQ';
@@ -28,16 +28,7 @@ const START = W * 30_000;
 const spec = (secret = SECRET): TotpSpec => resolveTotpSpec(secret, {}, 'test');
 const choose = (nowMs: number) => (lastUsedStep: number | undefined) => chooseStep({ nowMs, periodSeconds: 30, minSecondsLeft: 5, lastUsedStep });
 
-const test = base.extend<{ prefix: string; connect: () => Promise<RedisConnection> }, { redis: RunningRedis }>({
-  redis: [
-    async ({}, use) => {
-      const redis = await startRedis();
-      await use(redis);
-      await redis.stop();
-    },
-    { scope: 'worker' },
-  ],
-  prefix: async ({}, use, info) => use(`t${info.testId}:`),
+const test = redisTest.extend<{ connect: () => Promise<RedisConnection> }>({
   connect: async ({ redis }, use) => {
     const opened: RedisConnection[] = [];
     await use(async () => {

@@ -5,7 +5,7 @@
  * expired (and was taken) cannot make, and STORE_UNAVAILABLE naming host:port,
  * never the password, when Redis is not there or goes away.
  */
-import { test as base, expect } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,20 +18,11 @@ import { connectRedis, type RedisConnection } from '../../session/redis-connecti
 import { toStateFile } from '../../session/state-file.js';
 import { openSessionStore, type SessionStore } from '../../session/store.js';
 import { freePort, startRedis, type RunningRedis } from '../support/redis.js';
+import { redisTest } from '../support/redis-fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-const test = base.extend<{ prefix: string; connection: RedisConnection }, { redis: RunningRedis }>({
-  redis: [
-    async ({}, use) => {
-      const redis = await startRedis();
-      await use(redis);
-      await redis.stop();
-    },
-    { scope: 'worker' },
-  ],
-  // Each test its own keys, so tests sharing the worker's Redis never meet.
-  prefix: async ({}, use, info) => use(`t${info.testId}:`),
+const test = redisTest.extend<{ connection: RedisConnection }>({
   connection: async ({ redis }, use) => {
     const connection = await connectRedis(redis.url, { urlEnv: 'REDIS_URL', redactor: new Redactor() });
     await use(connection);
