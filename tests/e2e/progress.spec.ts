@@ -41,12 +41,13 @@ test('on a terminal: one live line per account, redrawn in place; the final scre
 });
 
 test('off a terminal the plain per-account lines are the progress, and --json is unchanged', async ({ portal, demoWorkspace }) => {
-  const ws = await demoWorkspace(portal.url, ['classic'], ['demo28']);
-  const plain = await runCli(['login', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
+  // Two users: a second login of one user would wait out a TOTP window.
+  const ws = await demoWorkspace(portal.url, ['classic'], ['demo28', 'demo29']);
+  const plain = await runCli(['login', 'demo28', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
   expect(plain.status).toBe(0);
   expect(plain.stderr).toContain('[demo28] Submitted username and password.');
   expect(plain.stderr).not.toContain('\x1b[');
-  const json = await runCli(['login', '--config', ws.configPath, '--json'], { cwd: ws.dir, env: ws.env });
+  const json = await runCli(['login', 'demo29', '--config', ws.configPath, '--json'], { cwd: ws.dir, env: ws.env });
   expect(json.stderr).not.toContain('\x1b[');
-  expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, accounts: [{ account: 'demo28', ok: true }] });
+  expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, accounts: [{ account: 'demo29', ok: true }] });
 });
