@@ -168,7 +168,7 @@ export async function blockHeavyResources(context: BrowserContext): Promise<void
  * `relaunch` replaces a Chromium that died with a new one (pages asked for
  * meanwhile wait for it); `close` closes whatever was started.
  */
-export function lazyBrowser(start: () => BrowserInBackground): Pick<BrowserInBackground, 'newPage' | 'close'> & { relaunch(): Promise<boolean>; readonly started: boolean } {
+export function lazyBrowser(start: () => BrowserInBackground): Pick<BrowserInBackground, 'newPage' | 'close'> & { relaunch(): Promise<boolean> } {
   let current: BrowserInBackground | undefined;
   const all: BrowserInBackground[] = [];
   const begin = () => {
@@ -177,9 +177,6 @@ export function lazyBrowser(start: () => BrowserInBackground): Pick<BrowserInBac
     return current;
   };
   return {
-    get started() {
-      return current !== undefined;
-    },
     newPage: (options) => (current ?? begin()).newPage(options),
     async relaunch() {
       const dead = current;

@@ -57,7 +57,7 @@ const totp: CodeKind<Extract<CodeConfig, { source: 'totp' }>> = {
   secrets: (config) => ({ secretEnv: config.secretEnv }),
   prepare(config, values, setting, redactor) {
     const { accountConfig, portal } = setting;
-    const where = `${config.secretEnv} (${setting.source}: accounts.${setting.account}.${codeKeyOf(setting)})`;
+    const where = `${config.secretEnv} (${setting.source}: ${secretKeyPath(setting, 'secretEnv')})`;
     const spec = resolveTotpSpec(values.secretEnv!, { account: accountConfig.totp, portal: portal.totp }, where);
     redactor.add(spec.secret.base32);
     // The schema filled the portal's minSecondsLeft, so the account's is the only override.
@@ -124,10 +124,6 @@ export function prepareCodeSource(config: CodeConfig, values: Record<string, str
 /** The config key an error names: the short form `totpSecretEnv`, or `code.<key>`. */
 export function secretKeyPath(setting: Pick<CodeSetting, 'account' | 'accountConfig'>, key: string): string {
   return `accounts.${setting.account}.${setting.accountConfig.codeKey === 'totpSecretEnv' ? 'totpSecretEnv' : `code.${key}`}`;
-}
-
-function codeKeyOf(setting: CodeSetting): string {
-  return setting.accountConfig.codeKey === 'totpSecretEnv' ? 'totpSecretEnv' : 'code.secretEnv';
 }
 
 function refOf(setting: CodeSetting): string {

@@ -3,32 +3,20 @@ import type { SessionCheck } from '../../app/check-session.js';
 import { refreshAccounts, type RefreshOutcome, type RefreshSettings } from '../../app/refresh.js';
 import { selectAccounts } from '../../config/accounts.js';
 import { loadConfigFile } from '../../config/load.js';
-import { emptyShardNote, inShard, type Shard } from '../../app/shard.js';
+import { emptyShardNote, inShard } from '../../app/shard.js';
 import { loadEnv } from '../../config/env.js';
 import { openStores } from '../../session/open-store.js';
 import { ledgerDir } from '../../totp/ledger-location.js';
 import { concurrencyFor, loggerFor, terminalOf, type CliContext } from '../context.js';
 import { exitStatusOf, formatError } from '../report.js';
+import type { LoginArgs } from './login.js';
 import { checkAsJson, expiryText } from './status.js';
 
-export interface RefreshArgs {
-  accounts: string[];
-  config: string;
-  stateDir?: string;
-  artifactsDir?: string;
+/** `login`'s arguments, and which sessions need a login. */
+export interface RefreshArgs extends LoginArgs {
   /** A session expiring sooner than this (ms) is logged in again. */
   minValid: number;
   force: boolean;
-  headed: boolean;
-  /** Seconds per login step. */
-  timeout: number;
-  json: boolean;
-  verbose: boolean;
-  trace: boolean;
-  /** Accounts logged in at once; default from cores and memory. */
-  concurrency?: number;
-  /** --shard i/n: only the accounts of that shard (app/shard.ts). */
-  shard?: Shard;
 }
 
 /**

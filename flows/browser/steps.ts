@@ -120,8 +120,8 @@ const RESEND = /\b(resend|re-send|send (it |a new code |the code )?again|send (m
 
 /**
  * Presses the code screen's "Resend" control, for a source whose rejected
- * code came by email or SMS; the time is noted first, so only what the portal
- * sends after it counts as the new code.
+ * code came by email or SMS (the source itself tells the new message from the
+ * rejected one).
  */
 async function pressResend(ctx: StepContext): Promise<void> {
   const frame = ctx.view.frame;
@@ -130,7 +130,6 @@ async function pressResend(ctx: StepContext): Promise<void> {
     ctx.input.log.info('The code screen has no "resend" control; waiting for the portal to send a new code by itself.');
     return;
   }
-  ctx.state.lastSubmitAt = Date.now();
   await control.click();
   ctx.input.log.info('Asked the portal to send a new code.');
 }
