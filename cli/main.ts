@@ -127,6 +127,14 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
             timeout: browserOptions.timeout,
             verbose: browserOptions.verbose,
           }), (args) => run(async () => (await import('./commands/export.js')).exportCommand({ ...args, minValid: args.minValid }, ctx))())
+      .command('explain <account>', 'Print the fast-path recipe learned for an account\'s portal: each request, what it sends where, where each value comes from (no secret in it)', (y) =>
+        y
+          .positional('account', { type: 'string', demandOption: true, describe: 'Account name from the config' })
+          .options({
+            json: { type: 'boolean', default: false, describe: 'Print the recipe itself as JSON (null when there is none)' },
+            config: { type: 'string', default: ctx.env.PORTAL_LOGIN_CONFIG ?? DEFAULT_CONFIG, describe: 'Config file (YAML or JSON)' },
+            'state-dir': { type: 'string', describe: 'Override the config\'s stateDir' },
+          }), (args) => run(async () => (await import('./commands/explain.js')).explainCommand(args, ctx))())
       .command('status [accounts..]', 'Show each account\'s saved session and whether it is valid now (no browser; no cookie value is printed)', (y) =>
         y
           .positional('accounts', { type: 'string', array: true, default: [] as string[], describe: 'Account names from the config (all when none named)' })

@@ -35,11 +35,16 @@ async function login(ws: Workspace, account: string, env: Record<string, string>
   return { ...run, imported: await readFile(log, 'utf8') };
 }
 
+/** `explain <account>` of the workspace's config. */
+const explain = (ws: Workspace, account: string, extra: string[] = []) => runCli(['explain', account, ...extra, '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
 const recipePath = (ws: Workspace, portal: string) => join(ws.stateDir, 'recipes', `${portal}.json`);
 const readState = async (ws: Workspace, account: string) => JSON.parse(await readFile(join(ws.stateDir, `${account}.json`), 'utf8')) as StateFile;
 
 test('classic: the browser login learns a recipe with no secret in it; the next login replays it with no Playwright loaded, and its session passes status and loads in a browser', async ({ portal, demoWorkspace, browser }) => {
   const ws = await autoWorkspace(demoWorkspace, portal, 'classic');
+  const before = await explain(ws, LEARNER);
+  expect(before.status, before.stderr).toBe(0);
+  expect(before.stdout).toContain(`No recipe learned yet for portal classic (${recipePath(ws, 'classic')}). The next browser login of ${LEARNER} records one (fastPath: auto).`);
   const first = await login(ws, LEARNER);
   expect(first.status, first.stderr).toBe(0);
   expect(first.stderr).toContain('Fast path: no recipe learned yet; logging in with the browser.');
@@ -50,6 +55,18 @@ test('classic: the browser login learns a recipe with no secret in it; the next 
   expect(recipe.kind).toBe('replay');
   expect(recipe.steps.map((s) => [s.method, s.carries])).toEqual([['GET', []], ['POST', ['username', 'password']], ['GET', []], ['POST', ['code']], ['GET', []]]);
   expect(recipeText).toContain('"from": "input"'); // the CSRF token is read from the page at replay time
+  // explain: every request in order, what carries the typed values, where the CSRF token comes from.
+  const explained = await explain(ws, LEARNER);
+  expect(explained.status, explained.stderr).toBe(0);
+  const requests = explained.stdout.split('\n').filter((l) => /^\d+\. /.test(l));
+  expect(requests.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['1. GET', '2. POST', '3. GET', '4. POST', '5. GET']);
+  expect(explained.stdout).toContain('Replayable over HTTP: 5 requests.');
+  expect(explained.stdout).toMatch(/form field \w+ = \{username\}/);
+  expect(explained.stdout).toMatch(/form field \w+ = \{password\}/);
+  expect(explained.stdout).toMatch(/form field \w+ = \{code\}/);
+  expect(explained.stdout).toMatch(/form field \w+ = \{input "\w+" of step 1's page\}/);
+  const asJson = await explain(ws, LEARNER, ['--json']);
+  expect(JSON.parse(asJson.stdout)).toEqual(recipe);
 
   const second = await login(ws, REPLAYER);
   expect(second.status, second.stderr).toBe(0);
@@ -64,7 +81,7 @@ test('classic: the browser login learns a recipe with no secret in it; the next 
   const values = [ws.env.DEMO21_PASSWORD!, demoUser(LEARNER).totpSecret, demoUser(REPLAYER).totpSecret, ...portal.submittedCodes(LEARNER), ...portal.submittedCodes(REPLAYER), ...saved.flatMap((s) => s.cookies.map((c) => c.value))];
   expect(values.length).toBeGreaterThan(6);
   for (const value of values) expect(recipeText).not.toContain(value);
-  for (const run of [first, second]) for (const value of values) expect(run.stdout + run.stderr).not.toContain(value);
+  for (const run of [first, second, explained]) for (const value of values) expect(run.stdout + run.stderr).not.toContain(value);
 
   const status = await runCli(['status', REPLAYER, '--json', '--config', ws.configPath], { cwd: ws.dir, env: ws.env });
   expect((JSON.parse(status.stdout) as { accounts: Array<{ valid: string; obtainedBy: string }> }).accounts[0]).toMatchObject({ valid: 'yes', obtainedBy: 'login' });
@@ -84,6 +101,8 @@ test('hashed: the password is hashed by the page, so the portal is marked browse
   const recipe = JSON.parse(await readFile(recipePath(ws, 'hashed'), 'utf8')) as { kind: string; reason: string; steps?: unknown };
   expect(recipe).toMatchObject({ kind: 'browser-only' });
   expect(recipe.steps).toBeUndefined();
+  const explained = await explain(ws, LEARNER);
+  expect(explained.stdout).toContain(`Browser-only: ${recipe.reason}\nEvery login of this portal uses the browser.`);
 
   const second = await login(ws, REPLAYER);
   expect(second.status, second.stderr).toBe(0);
