@@ -7,6 +7,8 @@
 import type { Config } from '../config/schema.js';
 import { PortalLoginError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import type { ResolvedAccount } from '../config/accounts.js';
+import type { OnProgress } from './progress.js';
 import type { Terminal } from '../codes/prompt-source.js';
 import type { Redactor } from '../core/redact.js';
 import type { SessionStore } from '../session/store.js';
@@ -43,6 +45,8 @@ export interface RefreshSettings {
   ledgerDir: string;
   redactor: Redactor;
   logFor: (account: string) => Logger;
+  /** A live display for the accounts that do log in (a terminal's one line per account), replacing logFor's lines; none: plain lines. */
+  display?: (accounts: readonly ResolvedAccount[]) => Promise<{ logFor: (account: string) => Logger; onProgress: OnProgress } | undefined>;
   /** Accounts logged in at once. */
   concurrency: number;
   /** The run's terminal, for prompt code sources (none in cron, CI, a service). */
@@ -158,6 +162,7 @@ export async function logInNeeded(names: readonly string[], target: RefreshTarge
       const check = await checkSession(account, portalName, config.portals[portalName]!, { store, now, lockWaitMs: WRITE_BACK_LOCK_WAIT_MS, locked: true, probe });
       return check.verdict.valid === 'yes' && !loginNeeded(check, settings.minValidMs, now()) ? { expiresAt: check.verdict.expiresAt } : undefined;
     };
+    const live = await settings.display?.(accounts);
     return await loginAccounts(accounts, {
       browser,
       stateDir: target.stateDir,
@@ -169,7 +174,8 @@ export async function logInNeeded(names: readonly string[], target: RefreshTarge
       timeoutMs: settings.timeoutMs,
       trace: settings.trace,
       redactor: settings.redactor,
-      logFor: settings.logFor,
+      logFor: live?.logFor ?? settings.logFor,
+      ...(live ? { onProgress: live.onProgress } : {}),
       store,
       ...(target.ledger ? { ledger: target.ledger } : {}),
       alerts: config.alerts.webhooks,

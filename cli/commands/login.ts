@@ -7,8 +7,7 @@ import { emptyShardNote, inShard, type Shard } from '../../app/shard.js';
 import type { Env } from '../../config/env.js';
 import { ledgerDir } from '../../totp/ledger-location.js';
 import { concurrencyFor, loggerFor, terminalOf, type CliContext } from '../context.js';
-import { createLogger } from '../../core/log.js';
-import { liveProgress, type LiveProgress } from '../progress.js';
+import { liveDisplayFor } from '../live-display.js';
 import { exitStatusOf, formatError, resultsAsJson } from '../report.js';
 
 export interface LoginArgs {
@@ -70,22 +69,11 @@ export async function runLogins(args: Omit<LoginArgs, 'config'>, ctx: CliContext
   }
 }
 
-/**
- * The live display, on a terminal only, and not with --json (stdout is for the
- * JSON; stderr stays as today), --verbose (debug lines need the plain form),
- * or an account that prompts for its code (the prompt owns the terminal).
- */
-function liveProgressFor(accounts: ResolvedAccount[], args: Omit<LoginArgs, 'config'>, ctx: CliContext, codeUsesTerminal: (code: ResolvedAccount['account']['code']) => boolean): LiveProgress | undefined {
-  const terminal = ctx.errTerminal;
-  if (!terminal || args.json || args.verbose || accounts.some((a) => codeUsesTerminal(a.account.code))) return undefined;
-  return liveProgress(accounts.map((a) => a.name), (chunk) => terminal.write(ctx.redactor.redact(chunk)), terminal.columns);
-}
-
 async function logIn(accounts: ResolvedAccount[], { config, source, env }: LoginInputs, args: Omit<LoginArgs, 'config'>, ctx: CliContext, browser: LoginOptions['browser']): Promise<number> {
-  const [{ loginAccounts }, { openStores }, { codeUsesTerminal }] = await Promise.all([import('../../app/login.js'), import('../../session/open-store.js'), import('../../codes/kinds.js')]);
+  const [{ loginAccounts }, { openStores }] = await Promise.all([import('../../app/login.js'), import('../../session/open-store.js')]);
   const stateDir = args.stateDir ? resolve(ctx.cwd, args.stateDir) : config.stateDir;
   const stores = await openStores({ store: config.store, stateDir, ledgerDir: ledgerDir(ctx.env), env, redactor: ctx.redactor, source });
-  const live = liveProgressFor(accounts, args, ctx, codeUsesTerminal);
+  const live = await liveDisplayFor(accounts, args, ctx);
   const results = await loginAccounts(accounts, {
     browser,
     stateDir,
@@ -98,8 +86,7 @@ async function logIn(accounts: ResolvedAccount[], { config, source, env }: Login
     timeoutMs: args.timeout * 1000,
     trace: args.trace,
     redactor: ctx.redactor,
-    // Live: the account's line says what its info lines would; warnings print above the block.
-    logFor: (account) => (live ? createLogger({ redactor: ctx.redactor, verbose: false, quiet: true, prefix: account, write: live.log }) : loggerFor(ctx, { verbose: args.verbose, quiet: args.json, prefix: account })),
+    logFor: live?.logFor ?? ((account) => loggerFor(ctx, { verbose: args.verbose, quiet: args.json, prefix: account })),
     ...(live ? { onProgress: live.onProgress } : {}),
     store: stores.sessions,
     ledger: stores.ledger,

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { SessionCheck } from '../../app/check-session.js';
 import { refreshAccounts, type RefreshOutcome, type RefreshSettings } from '../../app/refresh.js';
-import { selectAccounts } from '../../config/accounts.js';
+import { selectAccounts, type ResolvedAccount } from '../../config/accounts.js';
+import { liveDisplayFor } from '../live-display.js';
 import { loadConfigFile } from '../../config/load.js';
 import { emptyShardNote, inShard } from '../../app/shard.js';
 import { loadEnv } from '../../config/env.js';
@@ -35,7 +36,9 @@ export async function refreshCommand(args: RefreshArgs, ctx: CliContext, now: ()
   const stores = await openStores({ store: config.store, stateDir, ledgerDir: ledgerDir(ctx.env), env, redactor: ctx.redactor, source });
   const artifactsDir = args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : config.artifactsDir;
   try {
-    const outcome = await refreshAccounts(names, { config, source, stateDir, artifactsDir, store: stores.sessions, ledger: stores.ledger }, refreshSettings(args, ctx), now);
+    // On a terminal, the accounts that do log in get the live lines `login` shows (cli/live-display.ts).
+    const display = (accounts: readonly ResolvedAccount[]) => liveDisplayFor(accounts, args, ctx);
+    const outcome = await refreshAccounts(names, { config, source, stateDir, artifactsDir, store: stores.sessions, ledger: stores.ledger }, { ...refreshSettings(args, ctx), display }, now);
     return printRefresh(names, outcome, args.json, ctx);
   } finally {
     await stores.close();

@@ -51,3 +51,16 @@ test('off a terminal the plain per-account lines are the progress, and --json is
   expect(json.stderr).not.toContain('\x1b[');
   expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, accounts: [{ account: 'demo29', ok: true }] });
 });
+
+test('refresh on a terminal: the accounts it logs in get the same live lines, then its per-account results', async ({ portal, demoWorkspace }) => {
+  const ws = await demoWorkspace(portal.url, ['classic'], ['demo41', 'demo42']);
+  const run = await onTerminal(['refresh', '--config', ws.configPath, '--concurrency', '2'], ws.dir, ws.env);
+  expect(run.status).toBe(0);
+  expect(run.output).toContain('\x1b[2A\x1b[2K'); // redrawn in place, as for login
+  expect(run.output).not.toContain('[demo41] Submitted username and password.');
+  const shown = screen(run.output);
+  const block = shown.filter((line) => /^demo4[12] {2}/.test(line));
+  expect(block).toEqual([expect.stringMatching(/^demo41 {2}done in \d+\.\d s$/), expect.stringMatching(/^demo42 {2}done in \d+\.\d s$/)]);
+  expect(shown.some((line) => line.startsWith('demo41: logged in (no saved session)'))).toBe(true);
+  expect(shown.some((line) => line.startsWith('demo42: logged in (no saved session)'))).toBe(true);
+});
