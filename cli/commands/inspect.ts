@@ -29,7 +29,8 @@ export async function inspectCommand(args: InspectArgs, ctx: CliContext): Promis
   try {
     await browser.booting;
     const target = await whatToInspect(args, ctx);
-    const { context, page } = await browser.newPage();
+    // An account's page leaves through its proxy, as its login does: an IP-bound portal refuses the walk from anywhere else.
+    const { context, page } = await browser.newPage(target.proxy ? { proxy: target.proxy } : {});
     const log = loggerFor(ctx, { verbose: args.verbose, quiet: args.json });
     const dir = args.artifactsDir ? resolve(ctx.cwd, args.artifactsDir) : target.artifactsDir;
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -73,7 +74,7 @@ async function whatToInspect(args: InspectArgs, ctx: CliContext) {
     if (!args.url) throw new PortalLoginError('USAGE', 'Name the login page to inspect, or --account NAME to inspect that account\'s portal.', { hint: 'e.g. portal-login inspect https://portal.example.com/login' });
     // No success rule is known for a bare URL: a pattern that never matches keeps the walk on the login screens.
     const portal = parsePortal(browserPortalSchema, { loginUrl: args.url, success: { url: '(?!)' } }, 'the URL given to inspect');
-    return { portal, portalRef: 'the inspected page', credentials: undefined, artifactsDir: resolve(ctx.cwd, '.portal-login/artifacts') };
+    return { portal, portalRef: 'the inspected page', credentials: undefined, artifactsDir: resolve(ctx.cwd, '.portal-login/artifacts'), proxy: undefined };
   }
   const [{ loadEnv }, { loadConfigFile }, { resolveAccounts, selectAccounts }] = await Promise.all([import('../../config/env.js'), import('../../config/load.js'), import('../../config/accounts.js')]);
   const env = loadEnv({ dotenvPath: resolve(ctx.cwd, '.env'), processEnv: ctx.env });
@@ -85,7 +86,9 @@ async function whatToInspect(args: InspectArgs, ctx: CliContext) {
     throw new PortalLoginError('USAGE', `portals.${account!.portalName} logs in over its HTTP API (flow: ${configured.flow}): it has no login page to inspect.`, { hint: 'Run portal-login login with --verbose to see each request it makes.' });
   }
   const portal = args.url ? parsePortal(browserPortalSchema, { ...configured, loginUrl: args.url }, 'the URL given to inspect') : configured;
-  return { portal, portalRef: `${source}: portals.${account!.portalName}`, credentials: { username: account!.account.username, password: account!.password }, artifactsDir: config.artifactsDir };
+  const { playwrightProxy } = await import('../../net/egress.js');
+  const proxy = playwrightProxy(account!.egress);
+  return { portal, portalRef: `${source}: portals.${account!.portalName}`, credentials: { username: account!.account.username, password: account!.password }, artifactsDir: config.artifactsDir, proxy };
 }
 
 function parsePortal(schema: typeof import('../../config/schema.js').browserPortalSchema, raw: unknown, what: string) {

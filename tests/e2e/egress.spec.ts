@@ -134,3 +134,13 @@ it('a proxy value that is not a proxy URL is SECRET_INVALID naming the variable,
   for (const line of ['STATIC01_PASSWORD (', 'STATIC_PROXY (', 'accounts.static01.proxy.serverEnv', 'STATIC_PROXY_USER (', 'STATIC_PROXY_PASSWORD (']) expect(missing.stderr).toContain(line);
   expect(portal.loginAttempts('static01')).toBe(0);
 });
+
+it('inspect --account walks an IP-bound account\'s screens through its proxy, up to the code', async ({ portal, egressProxy: proxy, demoWorkspace }) => {
+  const ws = await browserWorkspace(demoWorkspace, portal.url, 'static03', true);
+  const run = await runCli(['inspect', '--account', 'static03', '--config', ws.configPath, '--json'], { cwd: ws.dir, env: { ...ws.env, ...proxyEnv(proxy) } });
+  expect(run.status, run.stderr + run.stdout).toBe(0);
+  expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, stopped: 'before-code' });
+  expect(proxy.requests).toEqual(expect.arrayContaining(['GET /classic/login', 'POST /classic/login']));
+  expect(portal.submittedCodes('static03')).toEqual([]);
+  expectNoProxyCredentials(run.stdout + run.stderr);
+});
