@@ -5,6 +5,7 @@
  */
 import type { CodeRequest, CodeSource } from '../codes/code-source.js';
 import type { ErrorCode } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 
 export type ProgressState =
   | { kind: 'waiting' }
@@ -15,6 +16,12 @@ export type ProgressState =
   | { kind: 'failed'; code: ErrorCode; durationMs: number };
 
 export type OnProgress = (account: string, state: ProgressState) => void;
+
+/** What a live display replaces in a run: each account's logger, and its progress reports. */
+export interface LiveDisplay {
+  logFor: (account: string) => Logger;
+  onProgress: OnProgress;
+}
 
 /**
  * The code source, reporting its waits: a wait is "code-wait" until the

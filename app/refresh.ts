@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 import { PortalLoginError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { ResolvedAccount } from '../config/accounts.js';
-import type { OnProgress } from './progress.js';
+import type { LiveDisplay } from './progress.js';
 import type { Terminal } from '../codes/prompt-source.js';
 import type { Redactor } from '../core/redact.js';
 import type { SessionStore } from '../session/store.js';
@@ -46,7 +46,7 @@ export interface RefreshSettings {
   redactor: Redactor;
   logFor: (account: string) => Logger;
   /** A live display for the accounts that do log in (a terminal's one line per account), replacing logFor's lines; none: plain lines. */
-  display?: (accounts: readonly ResolvedAccount[]) => Promise<{ logFor: (account: string) => Logger; onProgress: OnProgress } | undefined>;
+  display?: (accounts: readonly ResolvedAccount[]) => Promise<LiveDisplay | undefined>;
   /** Accounts logged in at once. */
   concurrency: number;
   /** The run's terminal, for prompt code sources (none in cron, CI, a service). */

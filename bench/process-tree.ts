@@ -11,24 +11,16 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Bytes per page, for stat's rss field (in pages). */
-const PAGE_BYTES = pageSize();
-
-function pageSize(): number {
-  try {
-    return Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()) || 4096;
-  } catch {
-    return 4096;
-  }
-}
-
+const PAGE_BYTES = getconf('PAGESIZE', 4096);
 /** Clock ticks per second, for stat's time fields. */
-const CLOCK_TICKS = clockTicks();
+const CLOCK_TICKS = getconf('CLK_TCK', 100);
 
-function clockTicks(): number {
+/** A system constant from getconf(1), or the usual Linux value when it cannot be read. */
+function getconf(name: string, fallback: number): number {
   try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim()) || fallback;
   } catch {
-    return 100;
+    return fallback;
   }
 }
 

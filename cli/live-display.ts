@@ -1,14 +1,8 @@
-import type { OnProgress } from '../app/progress.js';
+import type { LiveDisplay } from '../app/progress.js';
 import type { ResolvedAccount } from '../config/accounts.js';
-import { createLogger, type Logger } from '../core/log.js';
+import { createLogger } from '../core/log.js';
 import type { CliContext } from './context.js';
 import { liveProgress } from './progress.js';
-
-/** What a live display replaces in a run: each account's logger, and its progress reports. */
-export interface LiveDisplay {
-  logFor: (account: string) => Logger;
-  onProgress: OnProgress;
-}
 
 /**
  * The live display for the accounts about to log in (`login`, and `refresh`
